@@ -13,8 +13,7 @@ export interface KeyReservation {
 }
 
 export type ReservationOutcome =
-  | { reserved: true }
-  | { reserved: false; heldBy: RecordedEvent<KeyReservation> };
+  { reserved: true } | { reserved: false; heldBy: RecordedEvent<KeyReservation> };
 
 export const reservationStreamName = (kind: string, keyHash: string): string =>
   `reservation-${kind}-${keyHash}`;

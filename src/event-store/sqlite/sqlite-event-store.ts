@@ -69,7 +69,10 @@ export class SqliteEventStore implements EventStore {
   private readonly appendListeners = new Set<() => void>();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private readonly filteredStatements = new Map<string, Database.Statement>();
-  private readonly lastEventOf: Database.Statement<[string], { revision: number; occurred_ms: number }>;
+  private readonly lastEventOf: Database.Statement<
+    [string],
+    { revision: number; occurred_ms: number }
+  >;
   private readonly insertEvent: Database.Statement;
   private readonly appendTransaction: (
     streamName: string,
@@ -110,16 +113,14 @@ export class SqliteEventStore implements EventStore {
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     const occurredMillis = validateAppend(streamName, events, options.expectedRevision);
-    const prepared = events.map(
-      (event, index): PreparedEvent => ({
-        id: event.id ?? uuidv7(),
-        type: event.type,
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify({ schemaVersion: 1, ...event.metadata }),
-        occurredMs: occurredMillis[index],
-        occurredAt: event.metadata.occurredAt,
-      }),
-    );
+    const prepared = events.map((event, index): PreparedEvent => ({
+      id: event.id ?? uuidv7(),
+      type: event.type,
+      data: JSON.stringify(event.data),
+      metadata: JSON.stringify({ schemaVersion: 1, ...event.metadata }),
+      occurredMs: occurredMillis[index],
+      occurredAt: event.metadata.occurredAt,
+    }));
     const result = this.guard(() =>
       this.appendTransaction(streamName, prepared, options.expectedRevision),
     );
@@ -197,8 +198,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
-    const subscription = new SqliteSubscription(this, this.decodeAfter(options.after), options, () =>
-      this.subscriptions.delete(subscription),
+    const subscription = new SqliteSubscription(
+      this,
+      this.decodeAfter(options.after),
+      options,
+      () => this.subscriptions.delete(subscription),
     );
     this.subscriptions.add(subscription);
     return subscription;

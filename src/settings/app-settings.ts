@@ -1,0 +1,56 @@
+import { join, resolve } from 'node:path';
+
+export type EventStoreSettings =
+  | { kind: 'sqlite'; file: string; synchronous: 'FULL' | 'NORMAL' }
+  | { kind: 'eventstoredb'; url: string };
+
+export interface AppSettings {
+  host: string;
+  port: number;
+  dataDir: string;
+  eventStore: EventStoreSettings;
+}
+
+/** A bad environment variable stops the start with its name and the problem. */
+export class SettingsError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Environment variable ${variable}: ${problem}`);
+    this.name = 'SettingsError';
+  }
+}
+
+export const APP_SETTINGS = Symbol('APP_SETTINGS');
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new SettingsError('PORT', `"${env.PORT}" is not a TCP port (0–65535)`);
+  }
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  const synchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+    throw new SettingsError(
+      'SQLITE_SYNCHRONOUS',
+      `"${env.SQLITE_SYNCHRONOUS}" must be FULL or NORMAL`,
+    );
+  }
+  const eventStoreUrl = env.EVENTSTORE_URL?.trim();
+  if (
+    eventStoreUrl !== undefined &&
+    eventStoreUrl !== '' &&
+    !/^(esdb|kurrentdb|kdb)(\+discover)?:\/\//.test(eventStoreUrl)
+  ) {
+    throw new SettingsError(
+      'EVENTSTORE_URL',
+      'must be a connection string such as esdb://localhost:2113?tls=false',
+    );
+  }
+  return {
+    host: env.HOST ?? '0.0.0.0',
+    port,
+    dataDir,
+    eventStore: eventStoreUrl
+      ? { kind: 'eventstoredb', url: eventStoreUrl }
+      : { kind: 'sqlite', file: join(dataDir, 'events.sqlite'), synchronous },
+  };
+}

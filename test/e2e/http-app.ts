@@ -1,0 +1,32 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppModule } from '../../src/app.module';
+import { readSettings } from '../../src/settings/app-settings';
+
+export interface RunningApp {
+  app: INestApplication;
+  baseUrl: string;
+  dataDir: string;
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/** Starts the real app on a random port over a fresh embedded data folder (or the one given). */
+export async function startApp(dataDir = mkdtempSync(join(tmpdir(), 'tradeflow-e2e-'))): Promise<RunningApp> {
+  const settings = readSettings({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
+  const app = await NestFactory.create(AppModule.forRoot(settings), { logger: false });
+  app.enableShutdownHooks();
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    dataDir,
+    async stop({ keepData = false } = {}) {
+      await app.close();
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
