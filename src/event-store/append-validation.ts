@@ -1,6 +1,8 @@
 import { InvalidAppendError } from './event-store.errors';
 import { ExpectedRevision, NewEvent } from './event-store.port';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Checks shared by every adapter, so a bad append fails the same way everywhere and writes nothing. */
 export function validateAppend(
   streamName: string,
@@ -46,8 +48,8 @@ export function validateAppend(
         'must not be before the previous event in the same append',
       );
     }
-    if (event.id !== undefined && (typeof event.id !== 'string' || event.id.length === 0)) {
-      throw new InvalidAppendError(`${at}.id`, 'must be a non-empty string');
+    if (event.id !== undefined && (typeof event.id !== 'string' || !UUID.test(event.id))) {
+      throw new InvalidAppendError(`${at}.id`, 'must be a UUID');
     }
     occurredAtMillis.push(millis);
   });

@@ -8,6 +8,8 @@ export class KeyedHasher {
   constructor(private readonly secret: Buffer) {}
 
   hash(kind: string, normalizedValue: string): string {
-    return createHmac('sha256', this.secret).update(`${kind}\u0000${normalizedValue}`).digest('hex');
+    return createHmac('sha256', this.secret)
+      .update(`${kind}\u0000${normalizedValue}`)
+      .digest('hex');
   }
 }

@@ -97,10 +97,15 @@ function expandPath(data: unknown, path: string): string[] {
 }
 
 function getPath(data: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>(
-    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
-    data,
-  );
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) =>
+        node !== null && typeof node === 'object'
+          ? (node as Record<string, unknown>)[key]
+          : undefined,
+      data,
+    );
 }
 
 function setPath(data: Record<string, unknown>, path: string, value: unknown): void {

@@ -42,7 +42,9 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
     const key = randomBytes(32);
     // INSERT OR IGNORE: if another writer created it first, theirs is the key.
     this.db
-      .prepare('INSERT OR IGNORE INTO subject_keys (subject_id, wrapped, created_at) VALUES (?, ?, ?)')
+      .prepare(
+        'INSERT OR IGNORE INTO subject_keys (subject_id, wrapped, created_at) VALUES (?, ?, ?)',
+      )
       .run(subjectId, this.wrap(key), new Date().toISOString());
     const row = this.row(subjectId);
     return row?.wrapped ? this.unwrap(row.wrapped) : undefined;

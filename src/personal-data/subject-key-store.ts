@@ -8,7 +8,10 @@ export interface SubjectKeyStore {
   /** The subject's key if it exists and was not destroyed; never creates one. */
   existingKey(subjectId: string): Promise<Buffer | undefined>;
   /** Destroys the key for good; later keyFor calls answer undefined. */
-  destroy(subjectId: string, record: { erasedAt: string; erasedBy: string; requestRef: string }): Promise<void>;
+  destroy(
+    subjectId: string,
+    record: { erasedAt: string; erasedBy: string; requestRef: string },
+  ): Promise<void>;
   isErased(subjectId: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -119,9 +119,13 @@ export function runEventStoreContract(name: string, makeStore: () => Promise<Con
         await store.append(stream('deal-5'), [event('Opened')], { expectedRevision: 'no_stream' });
         const attempts = await Promise.allSettled(
           Array.from({ length: 8 }, (_, writer) =>
-            store.append(stream('deal-5'), [event('Moved', { writer }), event('Noted', { writer })], {
-              expectedRevision: 0,
-            }),
+            store.append(
+              stream('deal-5'),
+              [event('Moved', { writer }), event('Noted', { writer })],
+              {
+                expectedRevision: 0,
+              },
+            ),
           ),
         );
         const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
@@ -213,6 +217,13 @@ export function runEventStoreContract(name: string, makeStore: () => Promise<Con
               ),
           ],
           [
+            'events[0].id',
+            () =>
+              store.append(stream('x-1'), [{ ...event('A'), id: 'not-a-uuid' }], {
+                expectedRevision: 'any',
+              }),
+          ],
+          [
             'expectedRevision',
             () => store.append(stream('x-1'), [event('A')], { expectedRevision: -3 }),
           ],
@@ -295,7 +306,11 @@ export function runEventStoreContract(name: string, makeStore: () => Promise<Con
           filter: { streamPrefixes: [stream('lead-')], eventTypes: ['A'] },
         });
         expect(both.map((e) => e.streamName)).toEqual([stream('lead-r')]);
-        expect(await store.headPosition()).toBe(all[all.length - 1].position);
+        // ≥, not =: on a shared server other writers may have appended since.
+        const head = await store.headPosition();
+        expect(comparePositions(head ?? '', all[all.length - 1].position)).toBeGreaterThanOrEqual(
+          0,
+        );
       });
     });
 
@@ -373,11 +388,7 @@ export function runEventStoreContract(name: string, makeStore: () => Promise<Con
     describe('reservation streams', () => {
       it('let exactly one of two simultaneous claims hold a key', async () => {
         const claim = (owner: string) =>
-          reserveKey(
-            store,
-            { kind: `${prefix}email`, keyHash: 'k1', ownerStream: owner },
-            meta(),
-          );
+          reserveKey(store, { kind: `${prefix}email`, keyHash: 'k1', ownerStream: owner }, meta());
         const [a, b] = await Promise.all([claim('account-a'), claim('account-b')]);
         const outcomes = [a, b];
         expect(outcomes.filter((outcome) => outcome.reserved)).toHaveLength(1);

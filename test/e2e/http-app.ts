@@ -14,7 +14,9 @@ export interface RunningApp {
 }
 
 /** Starts the real app on a random port over a fresh embedded data folder (or the one given). */
-export async function startApp(dataDir = mkdtempSync(join(tmpdir(), 'tradeflow-e2e-'))): Promise<RunningApp> {
+export async function startApp(
+  dataDir = mkdtempSync(join(tmpdir(), 'tradeflow-e2e-')),
+): Promise<RunningApp> {
   const settings = readSettings({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
   const app = await NestFactory.create(AppModule.forRoot(settings), { logger: false });
   app.enableShutdownHooks();

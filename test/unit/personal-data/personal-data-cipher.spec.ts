@@ -48,7 +48,11 @@ describe('personal data cipher', () => {
 
   it('reads "[erased]" for every personal field once the key is destroyed, keeping the rest', async () => {
     const sealed = await cipher.seal('InquiryReceived', inquiry);
-    await keys.destroy('lead:L1', { erasedAt: '2026-05-01T00:00:00Z', erasedBy: 'u-admin', requestRef: 'GDPR-7' });
+    await keys.destroy('lead:L1', {
+      erasedAt: '2026-05-01T00:00:00Z',
+      erasedBy: 'u-admin',
+      requestRef: 'GDPR-7',
+    });
     expect(await keys.isErased('lead:L1')).toBe(true);
     const opened = await cipher.open(sealed);
     expect(opened).toEqual({
@@ -68,7 +72,9 @@ describe('personal data cipher', () => {
     const a = new KeyedHasher(randomBytes(32));
     const b = new KeyedHasher(randomBytes(32));
     expect(a.hash('email', 'ahmed@gulf-trading.ae')).toBe(a.hash('email', 'ahmed@gulf-trading.ae'));
-    expect(a.hash('email', 'ahmed@gulf-trading.ae')).not.toBe(b.hash('email', 'ahmed@gulf-trading.ae'));
+    expect(a.hash('email', 'ahmed@gulf-trading.ae')).not.toBe(
+      b.hash('email', 'ahmed@gulf-trading.ae'),
+    );
     expect(a.hash('email', 'x')).not.toBe(a.hash('domain', 'x'));
   });
 });
