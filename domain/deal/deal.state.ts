@@ -1,0 +1,46 @@
+import { Money } from '../shared/money';
+import { MarginBand } from './deal.commands';
+import { DeliveryRisk, Incoterm, PaymentTerm, RiskLevel } from './deal.trade-terms';
+
+export type QuoteApproval = 'not_required' | 'required' | 'requested' | 'approved' | 'rejected';
+
+export interface QuoteState {
+  quoteId: string;
+  version: number;
+  total: Money;
+  validUntil: string;
+  approval: QuoteApproval;
+  status: 'draft' | 'sent' | 'superseded';
+}
+
+export interface Deal {
+  status: 'open' | 'won' | 'lost';
+  dealId: string;
+  accountId: string;
+  ownerId: string;
+  currency: string;
+  /** The current open stage; once closed, the open stage it was closed from (Reopen returns there). */
+  stage: string;
+  stagesEntered: string[];
+  amount?: Money;
+  incoterm?: Incoterm;
+  paymentTerm?: PaymentTerm;
+  paymentTermRisk?: RiskLevel;
+  expectedCloseDate?: string;
+  expectedShipMonth?: string;
+  contactId?: string;
+  deliveryRisks: DeliveryRisk[];
+  floorPrice: Money | null;
+  targetMargin: MarginBand | null;
+  /** In version order. */
+  quotes: QuoteState[];
+  currentQuoteId?: string;
+  paymentIds: string[];
+  totalPaid: Money;
+  latestPaymentOn?: string;
+  paidInFull: boolean;
+}
+
+export type DealState = { status: 'none' } | Deal;
+
+export const initialDealState: DealState = { status: 'none' };

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { Decider, DomainEvent } from '../../domain/shared/decider';
+import {
+  OccurredAtBeforeStreamError,
+  WrongExpectedRevisionError,
+} from '../event-store/event-store.errors';
+import { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { PersonalDataCipher } from '../personal-data/personal-data-cipher';
+import { Clock } from '../shared/clock';
+import { CommandEnvelope, CommandOutcome } from './command-envelope';
+import { OccurredAtRefusedError, RecordNotFoundError } from './command-errors';
+
+export interface AggregateKind<Command, Event, State, Policies> {
+  /** Stream type: streams are `<name>-<id>`. */
+  name: string;
+  decider: Decider<Command, Event, State, Policies>;
+  /** Command types that may start a stream; any other command on a missing stream is a 404. */
+  creates: string[];
+}
+
+export interface PipelineObserver {
+  conflict(aggregate: string): void;
+}
+
+const MAX_ATTEMPTS = 4;
+/** Clock skew allowance for business times supplied by importers. */
+const FUTURE_TOLERANCE_MS = 60_000;
+
+/** read stream → fold → decide → append with the expected revision; retry on conflict. */
+export class CommandPipeline {
+  constructor(
+    private readonly store: EventStore,
+    private readonly cipher: PersonalDataCipher,
+    private readonly clock: Clock,
+    private readonly observer: PipelineObserver = { conflict: () => undefined },
+  ) {}
+
+  async execute<Command extends DomainEvent, Event extends DomainEvent, State, Policies>(
+    kind: AggregateKind<Command, Event, State, Policies>,
+    aggregateId: string,
+    command: Command,
+    envelope: CommandEnvelope,
+    policies: Policies,
+  ): Promise<CommandOutcome<Event>> {
+    const streamName = `${kind.name}-${aggregateId}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(kind, streamName, command, envelope, policies);
+      } catch (error) {
+        const retryable =
+          error instanceof WrongExpectedRevisionError &&
+          envelope.expectedRevision === undefined &&
+          attempt < MAX_ATTEMPTS;
+        if (error instanceof WrongExpectedRevisionError) this.observer.conflict(kind.name);
+        if (!retryable) throw error;
+      }
+    }
+  }
+
+  /** The decrypted history of a stream, for folding and for history views. */
+  async history(streamName: string): Promise<RecordedEvent[]> {
+    const recorded = await this.store.readStream(streamName);
+    return Promise.all(
+      recorded.map(async (event) => ({ ...event, data: await this.cipher.open(event.data) })),
+    );
+  }
+
+  private async attempt<Command extends DomainEvent, Event extends DomainEvent, State, Policies>(
+    kind: AggregateKind<Command, Event, State, Policies>,
+    streamName: string,
+    command: Command,
+    envelope: CommandEnvelope,
+    policies: Policies,
+  ): Promise<CommandOutcome<Event>> {
+    const history = await this.history(streamName);
+    const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
+    if (earlier.length > 0) return outcome<Event>(streamName, history, earlier, true);
+
+    const revision = history.length - 1;
+    if (revision < 0 && !kind.creates.includes(command.type)) {
+      throw new RecordNotFoundError(kind.name, streamName.slice(kind.name.length + 1));
+    }
+    if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
+      throw new WrongExpectedRevisionError(streamName, envelope.expectedRevision, revision);
+    }
+    const occurredAt = this.businessTime(envelope, history);
+    let state = kind.decider.initialState;
+    for (const event of history) state = kind.decider.evolve(state, event as unknown as Event);
+    const decided = kind.decider.decide(command, state, {
+      now: occurredAt,
+      actor: envelope.actor,
+      policies,
+    });
+    if (decided.length === 0) return outcome<Event>(streamName, history, [], false);
+
+    const correlationId = envelope.correlationId ?? randomUUID();
+    const metadata = {
+      occurredAt,
+      $correlationId: correlationId,
+      $causationId: envelope.causationId ?? envelope.commandId,
+      commandId: envelope.commandId,
+      actor: envelope.actor,
+      ...(envelope.cause ? { cause: envelope.cause } : {}),
+      ...(envelope.reason ? { reason: envelope.reason } : {}),
+    };
+    const sealed = await Promise.all(
+      decided.map(async (event) => ({
+        id: uuidv7(),
+        type: event.type,
+        data: await this.cipher.seal(event.type, event.data as Record<string, unknown>),
+        metadata,
+      })),
+    );
+    try {
+      const result = await this.store.append(streamName, sealed, {
+        expectedRevision: revision < 0 ? 'no_stream' : revision,
+      });
+      const written = decided.map((event, index) => ({
+        ...event,
+        id: sealed[index].id,
+        revision: revision + 1 + index,
+        position: index === decided.length - 1 ? result.position : '',
+        metadata: { ...metadata, schemaVersion: 1 },
+      }));
+      return {
+        streamName,
+        revision: result.nextExpectedRevision,
+        position: result.position,
+        events: written,
+        replayed: false,
+      };
+    } catch (error) {
+      if (error instanceof OccurredAtBeforeStreamError) {
+        throw new OccurredAtRefusedError('command.occurred_at_before_stream', error.message);
+      }
+      throw error;
+    }
+  }
+
+  private businessTime(envelope: CommandEnvelope, history: RecordedEvent[]): string {
+    const now = this.clock.now();
+    if (envelope.occurredAt === undefined) {
+      const last = history[history.length - 1];
+      // A live command never lands before the stream's last event, even if that one was stamped a moment ahead.
+      if (last && Date.parse(last.metadata.occurredAt) > now.getTime())
+        return last.metadata.occurredAt;
+      return now.toISOString();
+    }
+    if (!envelope.mayBackdate) {
+      throw new OccurredAtRefusedError(
+        'command.backdating_not_allowed',
+        'Only imports and integrations allowed to import may set occurredAt',
+      );
+    }
+    const millis = Date.parse(envelope.occurredAt);
+    if (Number.isNaN(millis)) {
+      throw new OccurredAtRefusedError(
+        'command.occurred_at_invalid',
+        'occurredAt must be an ISO 8601 date-time',
+      );
+    }
+    if (millis > now.getTime() + FUTURE_TOLERANCE_MS) {
+      throw new OccurredAtRefusedError(
+        'command.occurred_at_in_future',
+        'occurredAt may not be in the future',
+      );
+    }
+    const last = history[history.length - 1];
+    if (last && millis < Date.parse(last.metadata.occurredAt)) {
+      throw new OccurredAtRefusedError(
+        'command.occurred_at_before_stream',
+        `occurredAt ${envelope.occurredAt} is before this record's last change (${last.metadata.occurredAt})`,
+      );
+    }
+    return new Date(millis).toISOString();
+  }
+}
+
+function outcome<Event>(
+  streamName: string,
+  history: RecordedEvent[],
+  events: RecordedEvent[],
+  replayed: boolean,
+): CommandOutcome<Event> {
+  const last = events[events.length - 1] ?? history[history.length - 1];
+  return {
+    streamName,
+    revision: replayed ? events[events.length - 1].revision : history.length - 1,
+    position: last?.position,
+    events: events as unknown as CommandOutcome<Event>['events'],
+    replayed,
+  };
+}

@@ -1,0 +1,31 @@
+import { ClassConstructor } from 'class-transformer';
+import { FxPolicySchema } from '../../config/schemas/fx-policy.schema';
+import { LossReasonPolicySchema } from '../../config/schemas/loss-reason-policy.schema';
+import { PolicyHeaderSchema } from '../../config/schemas/policy-header.schema';
+import {
+  StagePolicySchema,
+  stagePolicyExtraChecks,
+} from '../../config/schemas/stage-policy.schema';
+import { fxRateTableProblems } from '../../domain/shared/money';
+import { FxPolicy } from '../../domain/policies/fx-policy';
+
+/** Each kind of policy: its schema, and the checks that span fields. */
+export interface PolicyKind {
+  kind: string;
+  schema: ClassConstructor<PolicyHeaderSchema>;
+  crossChecks(policy: never): string[];
+}
+
+export const POLICY_KINDS: Record<string, PolicyKind> = {
+  stages: { kind: 'stages', schema: StagePolicySchema, crossChecks: stagePolicyExtraChecks },
+  'loss-reasons': { kind: 'loss-reasons', schema: LossReasonPolicySchema, crossChecks: () => [] },
+  fx: {
+    kind: 'fx',
+    schema: FxPolicySchema,
+    crossChecks: (policy: FxPolicy) => fxRateTableProblems(policy).map((p) => `rates: ${p}`),
+  },
+};
+
+/** A policy id names its kind: `stages.default` is of kind `stages`. */
+export const kindOf = (policyId: string): PolicyKind | undefined =>
+  POLICY_KINDS[policyId.split('.')[0]];
