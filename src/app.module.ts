@@ -1,16 +1,31 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthController } from './health/health.controller';
+import { RequestContextMiddleware } from './http/actor.middleware';
+import { MetricsController } from './observability/metrics.controller';
+import { HttpMetricsMiddleware } from './observability/http-metrics.middleware';
 import { AppSettings } from './settings/app-settings';
 import { SettingsModule } from './settings/settings.module';
+import { Clock } from './shared/clock';
+import { FEATURE_MODULES } from './feature-modules';
 
 @Module({})
-export class AppModule {
-  static forRoot(settings: AppSettings): DynamicModule {
+export class AppModule implements NestModule {
+  static forRoot(settings: AppSettings, options: { clock?: Clock } = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [SettingsModule.forRoot(settings), EventStoreModule],
-      controllers: [HealthController],
+      imports: [
+        SettingsModule.forRoot(settings, options.clock),
+        EventStoreModule,
+        CommandsModule,
+        ...FEATURE_MODULES,
+      ],
+      controllers: [HealthController, MetricsController],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware, HttpMetricsMiddleware).forRoutes('*');
   }
 }

@@ -1,21 +1,26 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
+import { createApp } from './bootstrap';
 import { readSettings, SettingsError } from './settings/app-settings';
 
 async function bootstrap(): Promise<void> {
   const settings = readSettings();
-  const app = await NestFactory.create(AppModule.forRoot(settings));
-  app.enableShutdownHooks();
+  const app = await createApp(settings);
   await app.listen(settings.port, settings.host);
   const where =
     settings.eventStore.kind === 'sqlite' ? settings.eventStore.file : settings.eventStore.url;
   console.log(
-    `Tradeflow CRM listening on http://${settings.host}:${settings.port} (event store: ${settings.eventStore.kind} ${where})`,
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'log',
+      msg: `Tradeflow CRM listening on http://${settings.host}:${settings.port}`,
+      eventStore: settings.eventStore.kind,
+      where,
+      docs: `http://${settings.host}:${settings.port}/api/docs`,
+    }),
   );
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof SettingsError ? error.message : error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

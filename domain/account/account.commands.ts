@@ -1,24 +1,12 @@
-import { Cause } from '../shared/validation';
+import { Cause } from '../shared/cause';
+import { SourceChannel } from '../shared/channels';
+import { Incoterm, PaymentMethod } from '../shared/trade-terms';
 
 export const CUSTOMER_TYPES = ['manufacturer', 'trader', 'distributor'] as const;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];
 
 export const GRADES = ['A', 'B', 'C'] as const;
 export type Grade = (typeof GRADES)[number];
-
-/** Where the customer came from: every inquiry channel, plus the ways accounts arrive without one. */
-export const SOURCE_CHANNELS = [
-  'website_form',
-  'alibaba',
-  'made_in_china',
-  'trade_show',
-  'linkedin',
-  'facebook',
-  'email',
-  'referral',
-  'other',
-] as const;
-export type SourceChannel = (typeof SOURCE_CHANNELS)[number];
 
 /** Annual purchase volume, in USD equivalent. */
 export const PURCHASE_VOLUME_BANDS = [
@@ -59,25 +47,6 @@ export type Certification = (typeof CERTIFICATIONS)[number];
 export const SENSITIVITIES = ['low', 'medium', 'high'] as const;
 export type Sensitivity = (typeof SENSITIVITIES)[number];
 
-export const INCOTERMS = [
-  'EXW',
-  'FCA',
-  'FAS',
-  'FOB',
-  'CFR',
-  'CIF',
-  'CPT',
-  'CIP',
-  'DAP',
-  'DPU',
-  'DDP',
-] as const;
-export type Incoterm = (typeof INCOTERMS)[number];
-
-/** T/T, L/C, open account, documents against payment, documents against acceptance. */
-export const PAYMENT_TERMS = ['TT', 'LC', 'OA', 'DP', 'DA'] as const;
-export type PaymentTerm = (typeof PAYMENT_TERMS)[number];
-
 export const CONTACT_ROLES = ['purchasing', 'engineering', 'quality', 'finance', 'owner'] as const;
 export type ContactRole = (typeof CONTACT_ROLES)[number];
 
@@ -112,7 +81,8 @@ export interface AccountProfile {
   language?: string;
   ports?: string[];
   incoterms?: Incoterm[];
-  paymentTerms?: PaymentTerm[];
+  /** The payment methods the customer accepts. */
+  paymentTerms?: PaymentMethod[];
 }
 
 export type RequiredProfileField =

@@ -1,5 +1,5 @@
 import { DomainEvent } from '../shared/decider';
-import { Cause } from '../shared/validation';
+import { Cause } from '../shared/cause';
 import {
   AccountProfile,
   AccountProfileChanges,

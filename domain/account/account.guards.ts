@@ -1,4 +1,5 @@
-import { isCause, isNonBlank, refuse } from '../shared/validation';
+import { isCause } from '../shared/cause';
+import { isNonBlank, refuse } from '../shared/validation';
 import { Account, AccountState } from './account.state';
 
 export const existingAccount = (state: AccountState): Account =>

@@ -9,6 +9,8 @@ import {
   looksLikeIanaZone,
   refuse,
 } from '../shared/validation';
+import { SOURCE_CHANNELS } from '../shared/channels';
+import { INCOTERMS, PAYMENT_METHODS } from '../shared/trade-terms';
 import {
   AccountProfile,
   AccountProfileChanges,
@@ -17,13 +19,10 @@ import {
   ContactDetails,
   CUSTOMER_TYPES,
   GRADES,
-  INCOTERMS,
-  PAYMENT_TERMS,
   PURCHASE_CYCLES,
   PURCHASE_VOLUME_BANDS,
   RequiredProfileField,
   SENSITIVITIES,
-  SOURCE_CHANNELS,
   UpdateContact,
 } from './account.commands';
 
@@ -139,8 +138,8 @@ const PROFILE_RULES: Record<keyof AccountProfile, FieldRule> = {
   },
   paymentTerms: {
     code: 'account.payment_terms_invalid',
-    message: `Payment terms must be among: ${PAYMENT_TERMS.join(', ')}, each only once.`,
-    valid: listOf(oneOf(PAYMENT_TERMS)),
+    message: `Payment terms must be among: ${PAYMENT_METHODS.join(', ')}, each only once.`,
+    valid: listOf(oneOf(PAYMENT_METHODS)),
   },
 };
 

@@ -1,6 +1,7 @@
-import { PolicyRef } from '../shared/decider';
+import { Cause } from '../shared/cause';
+import { SourceChannel } from '../shared/channels';
 import { Money } from '../shared/money';
-import { DeliveryRisk, Incoterm, PaymentTerm, RiskLevel } from './deal.trade-terms';
+import { Incoterm, PaymentTerm, RiskLevel } from '../shared/trade-terms';
 
 type Command<Type extends string, Data> = { type: Type; data: Data };
 
@@ -10,11 +11,8 @@ export interface MarginBand {
   max: number;
 }
 
-/** Who or what moved ownership: a person, an assignment rule (id + version) or a saga. */
-export type OwnerChangeCause =
-  | { kind: 'person'; userId: string }
-  | { kind: 'rule'; rule: PolicyRef }
-  | { kind: 'saga'; saga: string };
+export const DELIVERY_RISKS = ['custom_parts', 'long_lead_materials', 'certification'] as const;
+export type DeliveryRisk = (typeof DELIVERY_RISKS)[number];
 
 export const ACTIVITY_KINDS = ['email', 'call', 'im', 'meeting', 'visit'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -52,7 +50,7 @@ export type OpenDeal = Command<
     accountId: string;
     title: string;
     ownerId: string;
-    channel: string;
+    channel: SourceChannel;
     /** ISO 3166-1 alpha-2. */
     country: string;
     productLine: string;
@@ -148,7 +146,7 @@ export type RecordPayment = Command<
 /** Without a cause, the acting user is the cause. */
 export type TransferDealOwner = Command<
   'TransferDealOwner',
-  { to: string; reason: string; cause?: OwnerChangeCause }
+  { to: string; reason: string; cause?: Cause }
 >;
 
 export type DealCommand =

@@ -1,5 +1,9 @@
+import { Cause, isCause } from '../shared/cause';
 import { DomainError } from '../shared/domain-error';
 import { Money } from '../shared/money';
+import { hasRole } from '../shared/roles';
+import { INCOTERMS, RISK_LEVELS, usualPaymentTermRisk } from '../shared/trade-terms';
+import { sameValue as same } from '../shared/validation';
 import {
   ACTIVITY_DIRECTIONS,
   ACTIVITY_KINDS,
@@ -10,9 +14,9 @@ import {
   ChangeExpectedShipMonth,
   ChangeIncoterm,
   ChangePaymentTerm,
+  DELIVERY_RISKS,
   LogActivity,
   MarginBand,
-  OwnerChangeCause,
   SetMarginTargets,
   TransferDealOwner,
 } from './deal.commands';
@@ -32,9 +36,6 @@ import {
   requireText,
 } from './deal.input';
 import { Deal } from './deal.state';
-import { DELIVERY_RISKS, INCOTERMS, RISK_LEVELS, usualPaymentTermRisk } from './deal.trade-terms';
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 export const changeAmount = (command: ChangeDealAmount, deal: Deal): DealEvent[] => {
   assertOpen(deal);
@@ -166,23 +167,16 @@ export const logActivity = (command: LogActivity, context: DealContext): DealEve
   ];
 };
 
-const requireCause = (
-  cause: OwnerChangeCause | undefined,
-  context: DealContext,
-): OwnerChangeCause => {
-  if (cause === undefined) return { kind: 'person', userId: context.actor.userId };
-  switch (cause?.kind) {
-    case 'person':
-      return { kind: 'person', userId: requireText(cause.userId, 'cause.userId', 'Person') };
-    case 'rule':
-      if (typeof cause.rule?.id !== 'string' || !Number.isSafeInteger(cause.rule?.version))
-        throw invalid('cause.rule', 'A rule cause needs the rule id and version');
-      return { kind: 'rule', rule: { id: cause.rule.id, version: cause.rule.version } };
-    case 'saga':
-      return { kind: 'saga', saga: requireText(cause.saga, 'cause.saga', 'Saga') };
-    default:
-      throw invalid('cause', 'The cause must be a person, a rule or a saga');
-  }
+const requireCause = (cause: Cause | undefined, context: DealContext): Cause => {
+  if (cause === undefined) return { kind: 'person', id: context.actor.userId };
+  if (!isCause(cause))
+    throw invalid(
+      'cause',
+      'The cause must be a person, a rule with its version, a saga, the system or an import',
+    );
+  // Copied field by field so stray input never reaches the event.
+  const { kind, id, version } = cause;
+  return version === undefined ? ({ kind, id } as Cause) : ({ kind, id, version } as Cause);
 };
 
 export const transferOwner = (
@@ -194,7 +188,7 @@ export const transferOwner = (
   if (to === deal.ownerId)
     throw new DomainError('deal.owner.unchanged', 'The deal already belongs to this owner', 'to');
   // Reps hand over their own deals; taking someone else's is a manager's or a rule's call.
-  if (context.actor.role === 'rep' && context.actor.userId !== deal.ownerId)
+  if (hasRole(context.actor, 'rep') && context.actor.userId !== deal.ownerId)
     throw new DomainError(
       'deal.owner.transfer_forbidden',
       'A rep may only hand over deals they own; ask a manager',

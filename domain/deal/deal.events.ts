@@ -1,14 +1,16 @@
+import { Cause } from '../shared/cause';
+import { SourceChannel } from '../shared/channels';
 import { DomainEvent, PolicyRef } from '../shared/decider';
 import { Money } from '../shared/money';
+import { Incoterm, PaymentTerm, RiskLevel } from '../shared/trade-terms';
 import {
   ActivityDirection,
   ActivityKind,
+  DeliveryRisk,
   MarginBand,
-  OwnerChangeCause,
   QuoteLine,
   QuoteTier,
 } from './deal.commands';
-import { DeliveryRisk, Incoterm, PaymentTerm, RiskLevel } from './deal.trade-terms';
 
 export type DealOpened = DomainEvent<
   'DealOpened',
@@ -17,7 +19,7 @@ export type DealOpened = DomainEvent<
     accountId: string;
     title: string;
     ownerId: string;
-    channel: string;
+    channel: SourceChannel;
     country: string;
     productLine: string;
     originLeadId?: string;
@@ -184,7 +186,7 @@ export type DealPaidInFull = DomainEvent<'DealPaidInFull', { totalPaid: Money; p
 
 export type DealOwnerTransferred = DomainEvent<
   'DealOwnerTransferred',
-  { from: string; to: string; reason: string; cause: OwnerChangeCause }
+  { from: string; to: string; reason: string; cause: Cause }
 >;
 
 export type DealEvent =

@@ -1,5 +1,6 @@
-import { DomainError } from '../shared/domain-error';
 import { StageRequirement } from '../policies/stage-policy';
+import { DomainError } from '../shared/domain-error';
+import { hasRole } from '../shared/roles';
 import { DealContext } from './deal.context';
 import { Deal } from './deal.state';
 
@@ -14,7 +15,7 @@ export const assertOpen = (deal: Deal): void => {
 };
 
 export const assertManager = (context: DealContext, action: string, code: string): void => {
-  if (context.actor.role !== 'manager')
+  if (!hasRole(context.actor, 'manager'))
     throw new DomainError(code, `Only a manager may ${action}`, undefined, {
       role: context.actor.role,
     });

@@ -1,7 +1,7 @@
 import { DomainError } from '../shared/domain-error';
 import { Money, moneyProblem } from '../shared/money';
+import { PAYMENT_METHODS, PaymentTerm } from '../shared/trade-terms';
 import { MarginBand } from './deal.commands';
-import { PAYMENT_METHODS, PaymentTerm } from './deal.trade-terms';
 
 export const invalid = (field: string, message: string): DomainError =>
   new DomainError('deal.field.invalid', message, field);

@@ -1,5 +1,7 @@
 import { DomainError } from '../shared/domain-error';
+import { SOURCE_CHANNELS } from '../shared/channels';
 import { isCurrencyCode } from '../shared/money';
+import { INCOTERMS, usualPaymentTermRisk } from '../shared/trade-terms';
 import { findLossReason } from '../policies/loss-reason-policy';
 import { findOpenStage, OpenStage, openStageIndex, StagePolicy } from '../policies/stage-policy';
 import { ChangeStage, MarkLost, MarkWon, OpenDeal, ReopenDeal } from './deal.commands';
@@ -17,7 +19,6 @@ import {
   requireText,
 } from './deal.input';
 import { Deal, DealState } from './deal.state';
-import { INCOTERMS, usualPaymentTermRisk } from './deal.trade-terms';
 
 const openStageOrThrow = (policy: StagePolicy, key: string, field: string): OpenStage => {
   const stage = findOpenStage(policy, key);
@@ -54,7 +55,7 @@ export const openDeal = (
     accountId: requireText(data.accountId, 'accountId', 'Account'),
     title: requireText(data.title, 'title', 'Deal title'),
     ownerId: requireText(data.ownerId, 'ownerId', 'Owner'),
-    channel: requireText(data.channel, 'channel', 'Channel'),
+    channel: requireOneOf(data.channel, SOURCE_CHANNELS, 'channel', 'Channel'),
     country,
     productLine: requireText(data.productLine, 'productLine', 'Product line'),
     repeat: data.repeat === true,

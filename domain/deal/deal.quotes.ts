@@ -1,5 +1,6 @@
 import { DomainError } from '../shared/domain-error';
 import { Money } from '../shared/money';
+import { INCOTERMS } from '../shared/trade-terms';
 import {
   ApproveQuote,
   DraftQuote,
@@ -25,7 +26,6 @@ import {
   requireWholeNumber,
 } from './deal.input';
 import { Deal, QuoteState } from './deal.state';
-import { INCOTERMS } from './deal.trade-terms';
 
 const safeSum = (values: number[], field: string): number => {
   const sum = values.reduce((total, value) => total + value, 0);

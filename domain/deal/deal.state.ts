@@ -1,6 +1,6 @@
 import { Money } from '../shared/money';
-import { MarginBand } from './deal.commands';
-import { DeliveryRisk, Incoterm, PaymentTerm, RiskLevel } from './deal.trade-terms';
+import { Incoterm, PaymentTerm, RiskLevel } from '../shared/trade-terms';
+import { DeliveryRisk, MarginBand } from './deal.commands';
 
 export type QuoteApproval = 'not_required' | 'required' | 'requested' | 'approved' | 'rejected';
 

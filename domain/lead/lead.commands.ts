@@ -1,17 +1,7 @@
 import { AccountProfile, ContactRole, Grade } from '../account/account.commands';
-import { Cause } from '../shared/validation';
-
-export const INQUIRY_CHANNELS = [
-  'website_form',
-  'alibaba',
-  'made_in_china',
-  'trade_show',
-  'linkedin',
-  'facebook',
-  'email',
-  'other',
-] as const;
-export type InquiryChannel = (typeof INQUIRY_CHANNELS)[number];
+import { ScoreDimension } from '../policies/scoring-policy';
+import { Cause } from '../shared/cause';
+import { InquiryChannel } from '../shared/channels';
 
 /** How a rep or the customer reached the other side. */
 export const RESPONSE_CHANNELS = [
@@ -96,15 +86,6 @@ export interface RecordResponse {
   at: string;
   summary?: string;
 }
-
-export const SCORE_DIMENSIONS = [
-  'requirementClarity',
-  'purchaseStage',
-  'volumeAndFrequency',
-  'termsAcceptability',
-  'responsiveness',
-] as const;
-export type ScoreDimension = (typeof SCORE_DIMENSIONS)[number];
 
 /** Each dimension is rated 0 (nothing) to 5 (best), in whole points. */
 export type ScoreDimensions = Record<ScoreDimension, number>;

@@ -1,10 +1,10 @@
 import { Contact } from '../account/account.commands';
 import { DomainEvent, PolicyRef } from '../shared/decider';
-import { Cause } from '../shared/validation';
+import { Cause } from '../shared/cause';
+import { InquiryChannel } from '../shared/channels';
 import {
   AttachmentMeta,
   DisqualifyReason,
-  InquiryChannel,
   Inquirer,
   NewAccountDetails,
   NewDealDetails,

@@ -1,5 +1,6 @@
+import { isCause } from '../shared/cause';
+import { INQUIRY_CHANNELS } from '../shared/channels';
 import {
-  isCause,
   isCountryCode,
   isE164Phone,
   isEmail,
@@ -11,7 +12,7 @@ import {
   isWebsite,
   refuse,
 } from '../shared/validation';
-import { AttachmentMeta, INQUIRY_CHANNELS, Inquirer, ReceiveInquiry } from './lead.commands';
+import { AttachmentMeta, Inquirer, ReceiveInquiry } from './lead.commands';
 import { Lead, LeadState } from './lead.state';
 
 export const existingLead = (state: LeadState): Lead =>

@@ -1,18 +1,7 @@
+import { SCORE_DIMENSIONS, ScoringPolicy } from '../policies/scoring-policy';
 import { isIntegerInRange, isNonBlank, refuse } from '../shared/validation';
-import { SCORE_DIMENSIONS, ScoreDimension, ScoreDimensions } from './lead.commands';
+import { ScoreDimensions } from './lead.commands';
 import { LeadScored } from './lead.events';
-
-/** Tuned by operations; every LeadScored names the id and version it used. */
-export interface ScoringPolicy {
-  id: string;
-  version: number;
-  /** Relative weight of each dimension, whole numbers, not all zero. */
-  weights: Record<ScoreDimension, number>;
-  /** A total at or above this recommends converting the lead to a deal. */
-  convertAt: number;
-  /** A total below this sends the lead to the nurture queue. */
-  nurtureBelow: number;
-}
 
 export interface LeadPolicies {
   /** Needed by RecordScore only. */

@@ -1,5 +1,6 @@
 import { PolicyRef } from '../shared/decider';
-import { InquiryChannel, Inquirer } from './lead.commands';
+import { InquiryChannel } from '../shared/channels';
+import { Inquirer } from './lead.commands';
 
 export type LeadStatus = 'new' | 'qualified' | 'nurturing' | 'disqualified' | 'converted';
 

@@ -1,4 +1,4 @@
-import { LocalizedText } from './stage-policy';
+import { LocalizedText } from '../shared/localized-text';
 
 export type LossReasonKey =
   'price' | 'lead_time' | 'specification' | 'trust' | 'process' | 'external';

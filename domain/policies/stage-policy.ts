@@ -1,8 +1,4 @@
-/** A label shown to users in English and Chinese. */
-export interface LocalizedText {
-  en: string;
-  zh: string;
-}
+import { LocalizedText } from '../shared/localized-text';
 
 /** What a deal must have before it may enter a stage. */
 export type StageRequirement =

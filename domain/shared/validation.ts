@@ -97,26 +97,6 @@ const COUNTRY_CODES = new Set(
 export const isCountryCode = (value: unknown): value is string =>
   typeof value === 'string' && COUNTRY_CODES.has(value);
 
-/** Who or what caused an ownership or lifecycle change (matches the event metadata's cause). */
-export interface Cause {
-  kind: 'person' | 'rule' | 'saga' | 'system' | 'import';
-  id: string;
-  /** Required for rules: "under which rule" means the rule's id and version. */
-  version?: number;
-}
-
-export const CAUSE_KINDS: readonly Cause['kind'][] = ['person', 'rule', 'saga', 'system', 'import'];
-
-export const isCause = (value: unknown): value is Cause => {
-  if (typeof value !== 'object' || value === null) return false;
-  const cause = value as Partial<Cause>;
-  if (!isOneOf(CAUSE_KINDS, cause.kind) || !isNonBlank(cause.id)) return false;
-  if (cause.version !== undefined && !isIntegerInRange(cause.version, 1, Number.MAX_SAFE_INTEGER)) {
-    return false;
-  }
-  return cause.kind !== 'rule' || cause.version !== undefined;
-};
-
 /** Order-sensitive structural equality for the plain JSON values commands carry. */
 export const sameValue = (a: unknown, b: unknown): boolean =>
   JSON.stringify(a) === JSON.stringify(b);

@@ -108,7 +108,7 @@ export class CommandPipeline {
       decided.map(async (event) => ({
         id: uuidv7(),
         type: event.type,
-        data: await this.cipher.seal(event.type, event.data as Record<string, unknown>),
+        data: await this.cipher.seal(event.type, event.data as Record<string, unknown>, streamName),
         metadata,
       })),
     );

@@ -1,6 +1,13 @@
-import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { APP_SETTINGS, AppSettings } from '../settings/app-settings';
+
+interface Readiness {
+  status: 'ready' | 'unavailable';
+  eventStore: string;
+  reason?: string;
+}
 
 @Controller()
 export class HealthController {
@@ -16,18 +23,16 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: the stores answer. */
+  /** Readiness: the stores answer; 503 naming the store that does not. */
   @Get('ready')
-  async ready(): Promise<{ status: 'ready'; eventStore: string }> {
+  async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness> {
+    const eventStore = this.settings.eventStore.kind;
     try {
       await this.eventStore.ping();
+      return { status: 'ready', eventStore };
     } catch (error) {
-      throw new ServiceUnavailableException({
-        status: 'unavailable',
-        eventStore: this.settings.eventStore.kind,
-        reason: (error as Error).message,
-      });
+      response.status(503);
+      return { status: 'unavailable', eventStore, reason: (error as Error).message };
     }
-    return { status: 'ready', eventStore: this.settings.eventStore.kind };
   }
 }

@@ -3,13 +3,19 @@ import { SubjectKeyStore } from './subject-key-store';
 
 export const ERASED = '[erased]';
 
-/** Which fields of an event are personal, and whose they are. Paths are dot-separated. */
-export interface PersonalFieldRule {
-  subject(data: Record<string, unknown>): string | undefined;
+/** One data subject's personal fields in an event. Paths are dot-separated; `list[].field` expands. */
+export interface PersonalFieldGroup {
+  subject: string;
   paths: string[];
 }
 
-/** The encrypted part of an event's data: the personal fields, sealed with the subject's key. */
+/** Which fields of an event type are personal, and whose they are. */
+export type PersonalFieldRule = (
+  data: Record<string, unknown>,
+  streamName: string,
+) => PersonalFieldGroup[];
+
+/** The personal fields of one subject, sealed with that subject's key. */
 interface SealedEnvelope {
   subject: string;
   iv: string;
@@ -18,11 +24,11 @@ interface SealedEnvelope {
   paths: string[];
 }
 
-const ENVELOPE = '$personal';
+const ENVELOPES = '$personal';
 
 /**
- * Moves personal fields out of event data into one AES-256-GCM envelope per event before append,
- * and puts them back on read. A destroyed key reads as "[erased]", never as an error.
+ * Moves personal fields out of event data into AES-256-GCM envelopes, one per data subject,
+ * before append, and puts them back on read. A destroyed key reads as "[erased]", never an error.
  */
 export class PersonalDataCipher {
   constructor(
@@ -30,57 +36,74 @@ export class PersonalDataCipher {
     private readonly rules: Record<string, PersonalFieldRule>,
   ) {}
 
-  async seal(type: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async seal(
+    type: string,
+    data: Record<string, unknown>,
+    streamName = '',
+  ): Promise<Record<string, unknown>> {
     const rule = this.rules[type];
-    const subject = rule?.subject(data);
-    if (!rule || !subject) return data;
-    const personal: Record<string, unknown> = {};
+    if (!rule) return data;
     const open = structuredClone(data);
-    const paths = rule.paths.flatMap((path) => expandPath(open, path));
-    for (const path of paths) {
-      personal[path] = getPath(open, path);
-      deletePath(open, path);
+    const envelopes: SealedEnvelope[] = [];
+    for (const group of rule(data, streamName)) {
+      const paths = group.paths.flatMap((path) => expandPath(open, path));
+      if (paths.length === 0) continue;
+      const personal: Record<string, unknown> = {};
+      for (const path of paths) {
+        personal[path] = getPath(open, path);
+        deletePath(open, path);
+      }
+      const key = await this.keys.keyFor(group.subject);
+      if (!key) {
+        // The subject was erased: new personal data about them is not kept.
+        for (const path of paths) setPath(open, path, ERASED);
+        continue;
+      }
+      envelopes.push(sealWith(key, group.subject, paths, personal));
     }
-    if (paths.length === 0) return data;
-    const key = await this.keys.keyFor(subject);
-    if (!key) {
-      // The subject was erased: new personal data about them is not kept.
-      for (const path of paths) setPath(open, path, ERASED);
-      return open;
-    }
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(personal)), cipher.final()]);
-    const envelope: SealedEnvelope = {
-      subject,
-      iv: iv.toString('base64'),
-      tag: cipher.getAuthTag().toString('base64'),
-      ciphertext: ciphertext.toString('base64'),
-      paths,
-    };
-    return { ...open, [ENVELOPE]: envelope };
+    return envelopes.length > 0 ? { ...open, [ENVELOPES]: envelopes } : open;
   }
 
   async open(data: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const envelope = data[ENVELOPE] as SealedEnvelope | undefined;
-    if (!envelope) return data;
-    const { [ENVELOPE]: _sealed, ...rest } = data;
+    const envelopes = data[ENVELOPES] as SealedEnvelope[] | undefined;
+    if (!envelopes) return data;
+    const { [ENVELOPES]: _sealed, ...rest } = data;
     const opened = structuredClone(rest);
-    const key = await this.keys.existingKey(envelope.subject);
-    if (!key) {
-      for (const path of envelope.paths) setPath(opened, path, ERASED);
-      return opened;
+    for (const envelope of envelopes) {
+      const key = await this.keys.existingKey(envelope.subject);
+      const personal = key ? openWith(key, envelope) : undefined;
+      for (const path of envelope.paths) setPath(opened, path, personal ? personal[path] : ERASED);
     }
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
-    const plain = Buffer.concat([
-      decipher.update(Buffer.from(envelope.ciphertext, 'base64')),
-      decipher.final(),
-    ]);
-    const personal = JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
-    for (const [path, value] of Object.entries(personal)) setPath(opened, path, value);
     return opened;
   }
+}
+
+function sealWith(
+  key: Buffer,
+  subject: string,
+  paths: string[],
+  personal: Record<string, unknown>,
+): SealedEnvelope {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(personal)), cipher.final()]);
+  return {
+    subject,
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+    paths,
+  };
+}
+
+function openWith(key: Buffer, envelope: SealedEnvelope): Record<string, unknown> {
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64'));
+  decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+  const plain = Buffer.concat([
+    decipher.update(Buffer.from(envelope.ciphertext, 'base64')),
+    decipher.final(),
+  ]);
+  return JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
 }
 
 /** `attachments[].filename` expands to one concrete path per array element that exists. */

@@ -103,6 +103,10 @@ export class PolicyRegistry {
       .pop();
   }
 
+  has(id: string): boolean {
+    return this.versions.has(id);
+  }
+
   version(id: string, version: number): PolicyVersion | undefined {
     return this.history(id).find((candidate) => candidate.version === version);
   }

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { defaultSeedDirectory } from '../policies/seed-directory';
 
 export type EventStoreSettings =
   | { kind: 'sqlite'; file: string; synchronous: 'FULL' | 'NORMAL' }
@@ -9,6 +10,11 @@ export interface AppSettings {
   port: number;
   dataDir: string;
   eventStore: EventStoreSettings;
+  /** Base64 master key; absent on the embedded default, where DATA_DIR/master.key is created once. */
+  masterKey?: string;
+  policySeedDir: string;
+  /** Largest accepted request body. */
+  bodyLimit: string;
 }
 
 /** A bad environment variable stops the start with its name and the problem. */
@@ -45,8 +51,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
       'must be a connection string such as esdb://localhost:2113?tls=false',
     );
   }
+  const bodyLimit = env.BODY_LIMIT ?? '1mb';
+  if (!/^\d+(b|kb|mb)$/i.test(bodyLimit)) {
+    throw new SettingsError('BODY_LIMIT', `"${bodyLimit}" must look like 512kb or 1mb`);
+  }
   return {
     host: env.HOST ?? '0.0.0.0',
+    masterKey: env.TRADEFLOW_MASTER_KEY || undefined,
+    policySeedDir: env.POLICY_SEED_DIR ? resolve(env.POLICY_SEED_DIR) : defaultSeedDirectory(),
+    bodyLimit,
     port,
     dataDir,
     eventStore: eventStoreUrl

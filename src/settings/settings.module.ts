@@ -1,14 +1,18 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { CLOCK, Clock, systemClock } from '../shared/clock';
 import { APP_SETTINGS, AppSettings } from './app-settings';
 
 @Global()
 @Module({})
 export class SettingsModule {
-  static forRoot(settings: AppSettings): DynamicModule {
+  static forRoot(settings: AppSettings, clock: Clock = systemClock): DynamicModule {
     return {
       module: SettingsModule,
-      providers: [{ provide: APP_SETTINGS, useValue: settings }],
-      exports: [APP_SETTINGS],
+      providers: [
+        { provide: APP_SETTINGS, useValue: settings },
+        { provide: CLOCK, useValue: clock },
+      ],
+      exports: [APP_SETTINGS, CLOCK],
     };
   }
 }

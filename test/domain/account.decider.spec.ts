@@ -9,7 +9,7 @@ import {
 } from '../../domain/account/account.commands';
 import { AccountEvent, AccountRegistered } from '../../domain/account/account.events';
 import { LIFECYCLE_TRANSITIONS } from '../../domain/account/account.lifecycle';
-import { Cause } from '../../domain/shared/validation';
+import { Cause } from '../../domain/shared/cause';
 import { specify } from './decider-spec';
 
 const account = specify(accountDecider);
@@ -93,12 +93,19 @@ describe('RegisterAccount', () => {
       language: 'de',
       ports: ['Hamburg'],
       incoterms: ['FOB', 'CIF'] as ('FOB' | 'CIF')[],
-      paymentTerms: ['TT', 'LC'] as ('TT' | 'LC')[],
+      paymentTerms: ['T/T', 'L/C'] as ('T/T' | 'L/C')[],
     };
     account
       .given([])
       .when(register({ ...full, lifecycle: 'active', notes: 'x' } as Partial<RegisterAccount>))
       .then([registeredAs({ ...full, lifecycle: 'active' })]);
+  });
+
+  it('takes a referral as the source channel, besides every inquiry channel', () => {
+    account
+      .given([])
+      .when(register({ sourceChannel: 'referral' }))
+      .then([registeredAs({ sourceChannel: 'referral' })]);
   });
 
   it('refuses registering the same account twice', () => {
@@ -166,7 +173,12 @@ describe('RegisterAccount', () => {
     ['a language that is not a language code', { language: 'German' }, 'account.language_invalid'],
     ['a blank port', { ports: [' '] }, 'account.ports_invalid'],
     ['an unknown Incoterm', { incoterms: ['FOT' as 'FOB'] }, 'account.incoterms_invalid'],
-    ['an unknown payment term', { paymentTerms: ['CAD' as 'TT'] }, 'account.payment_terms_invalid'],
+    ['an unknown payment term', { paymentTerms: ['CAD' as 'OA'] }, 'account.payment_terms_invalid'],
+    [
+      'a payment term spelt without its slash',
+      { paymentTerms: ['TT' as 'T/T'] },
+      'account.payment_terms_invalid',
+    ],
   ])('refuses %s', (_case, changes, code) => {
     account.given([]).when(register(changes)).thenThrows(code);
   });
@@ -364,7 +376,12 @@ describe('ChangeLifecycle', () => {
       .given([registered])
       .when({
         type: 'ChangeLifecycle',
-        data: { accountId: 'a-1', to: 'active', reason: 'r', cause: { kind: 'rule', id: 'r-1' } },
+        data: {
+          accountId: 'a-1',
+          to: 'active',
+          reason: 'r',
+          cause: { kind: 'rule', id: 'r-1' } as Cause,
+        },
       })
       .thenThrows('account.cause_invalid');
   });

@@ -7,6 +7,7 @@ import { Deal } from '../../domain/deal/deal.state';
 import { LossReasonPolicy } from '../../domain/policies/loss-reason-policy';
 import { StagePolicy } from '../../domain/policies/stage-policy';
 import { fold } from '../../domain/shared/decider';
+import { Role } from '../../domain/shared/roles';
 import { specify } from './decider-spec';
 
 const policies: DealPolicies = {
@@ -15,7 +16,8 @@ const policies: DealPolicies = {
 };
 const STAGES = { id: 'stages.default', version: 1 };
 const LOSS_REASONS = { id: 'loss-reasons.default', version: 1 };
-const manager = { actor: { userId: 'u-mgr-1', role: 'manager' } };
+const manager = { actor: { userId: 'u-mgr-1', role: 'manager' satisfies Role } };
+const system = { actor: { userId: 'system', role: 'system' satisfies Role } };
 
 const deal = specify(dealDecider, policies);
 const usd = (minor: number) => ({ minor, currency: 'USD' });
@@ -188,6 +190,13 @@ describe('Deal', () => {
         ]);
     });
 
+    it('takes any source channel, including a referral that came without an inquiry', () => {
+      deal
+        .given([])
+        .when(openDeal({ channel: 'referral', repeat: true }))
+        .then([opened({ channel: 'referral', repeat: true })]);
+    });
+
     it('refuses to open the same deal twice', () => {
       deal
         .given([opened()])
@@ -227,6 +236,14 @@ describe('Deal', () => {
         'paymentTerm.method',
         /T\/T/,
       ],
+      [
+        { paymentTerm: { method: 'TT' as never } },
+        'deal.field.invalid',
+        'paymentTerm.method',
+        /T\/T, L\/C, OA, D\/P, D\/A/,
+      ],
+      [{ channel: 'fax' as never }, 'deal.field.invalid', 'channel', /alibaba.*referral/],
+      [{ channel: '' as never }, 'deal.field.required', 'channel', /Channel/],
     ])('refuses invalid input %j', (data, code, field, message) => {
       expect(deal.given([]).when(openDeal(data)).thenThrows(code, message).field).toBe(field);
     });
@@ -1408,14 +1425,14 @@ describe('Deal', () => {
               from: 'u-rep-1',
               to: 'u-rep-2',
               reason: 'Moving to the Europe team',
-              cause: { kind: 'person', userId: 'u-rep-1' },
+              cause: { kind: 'person', id: 'u-rep-1' },
             },
           },
         ]);
     });
 
-    it('records a rule or a saga as the cause', () => {
-      const rule = { kind: 'rule', rule: { id: 'assignment.gulf', version: 3 } } as const;
+    it('records a rule with its version, a saga, the system or an import as the cause', () => {
+      const rule = { kind: 'rule', id: 'assignment.gulf', version: 3 } as const;
       deal
         .given([opened()])
         .when(
@@ -1423,7 +1440,7 @@ describe('Deal', () => {
             type: 'TransferDealOwner',
             data: { to: 'u-rep-3', reason: 'Round robin', cause: rule },
           },
-          { actor: { userId: 'system', role: 'system' } },
+          system,
         )
         .then([
           {
@@ -1439,12 +1456,48 @@ describe('Deal', () => {
             data: {
               to: 'u-rep-3',
               reason: 'SLA breach',
-              cause: { kind: 'saga', saga: 'sla-escalation' },
+              cause: { kind: 'saga', id: 'sla-escalation' },
             },
           },
-          { actor: { userId: 'system', role: 'system' } },
+          system,
         )
+        .then([
+          {
+            type: 'DealOwnerTransferred',
+            data: {
+              from: 'u-rep-1',
+              to: 'u-rep-3',
+              reason: 'SLA breach',
+              cause: { kind: 'saga', id: 'sla-escalation' },
+            },
+          },
+        ]);
+      for (const cause of [
+        { kind: 'system', id: 'rebalancer' },
+        { kind: 'import', id: 'crm-migration-2026' },
+      ] as const) {
+        const [event] = deal
+          .given([opened()])
+          .when({ type: 'TransferDealOwner', data: { to: 'u-rep-3', reason: 'x', cause } }, system)
+          .events();
+        expect(event.data).toMatchObject({ cause });
+      }
+    });
+
+    it('keeps only the cause’s own fields', () => {
+      const [event] = deal
+        .given([opened()])
+        .when({
+          type: 'TransferDealOwner',
+          data: {
+            to: 'u-rep-2',
+            reason: 'x',
+            cause: { kind: 'person', id: 'u-rep-1', note: 'stray' } as never,
+          },
+        })
         .events();
+      expect(event.data).toMatchObject({ cause: { kind: 'person', id: 'u-rep-1' } });
+      expect((event.data as { cause: object }).cause).not.toHaveProperty('note');
     });
 
     it('lets a manager move someone else’s deal, even a closed one', () => {
@@ -1461,7 +1514,7 @@ describe('Deal', () => {
               from: 'u-rep-9',
               to: 'u-rep-2',
               reason: 'Rep left the company',
-              cause: { kind: 'person', userId: 'u-mgr-1' },
+              cause: { kind: 'person', id: 'u-mgr-1' },
             },
           },
         ]);
@@ -1491,12 +1544,30 @@ describe('Deal', () => {
             data: {
               to: 'u-rep-2',
               reason: 'x',
-              cause: { kind: 'rule', rule: { id: 'a' } } as never,
+              cause: { kind: 'rule', id: 'assignment.gulf' } as never,
             },
           },
           manager,
         )
-        .thenThrows('deal.field.invalid', /rule id and version/);
+        .thenThrows('deal.field.invalid', /rule with its version/);
+      for (const cause of [
+        { kind: 'person', userId: 'u-mgr-1' },
+        { kind: 'rule', rule: { id: 'assignment.gulf', version: 3 } },
+        { kind: 'rule', id: 'assignment.gulf', version: 0 },
+        { kind: 'robot', id: 'r2' },
+      ]) {
+        const error = deal
+          .given([opened()])
+          .when(
+            {
+              type: 'TransferDealOwner',
+              data: { to: 'u-rep-2', reason: 'x', cause: cause as never },
+            },
+            manager,
+          )
+          .thenThrows('deal.field.invalid');
+        expect(error.field).toBe('cause');
+      }
     });
   });
 
@@ -1608,7 +1679,7 @@ describe('Deal', () => {
             from: 'u-rep-1',
             to: 'u-rep-2',
             reason: 'Holiday cover',
-            cause: { kind: 'person', userId: 'u-mgr-1' },
+            cause: { kind: 'person', id: 'u-mgr-1' },
           },
         },
         won(),

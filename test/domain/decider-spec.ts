@@ -1,5 +1,6 @@
 import { DecideContext, Decider, fold } from '../../domain/shared/decider';
 import { DomainError } from '../../domain/shared/domain-error';
+import { Role } from '../../domain/shared/roles';
 
 /**
  * Given/when/then for deciders:
@@ -7,7 +8,7 @@ import { DomainError } from '../../domain/shared/domain-error';
  *   ... .thenThrows('code', /message/)
  */
 export const DEFAULT_NOW = '2026-03-01T09:00:00.000Z';
-export const DEFAULT_ACTOR = { userId: 'u-rep-1', role: 'rep' };
+export const DEFAULT_ACTOR: { userId: string; role: Role } = { userId: 'u-rep-1', role: 'rep' };
 
 export type ContextOverrides<P> = Partial<Omit<DecideContext<P>, 'policies'>> & {
   policies?: P;

@@ -17,15 +17,41 @@ describe('health and readiness (HTTP)', () => {
     expect(await response.json()).toEqual({ status: 'ready', eventStore: 'sqlite' });
   });
 
+  it('serves the OpenAPI document at /api/docs', async () => {
+    const response = await fetch(`${running.baseUrl}/api/docs/openapi.json`);
+    expect(response.status).toBe(200);
+    expect((await response.json()).info.title).toBe('Tradeflow CRM');
+    expect((await fetch(`${running.baseUrl}/api/docs`)).status).toBe(200);
+  });
+
+  it('exposes Prometheus metrics at /metrics', async () => {
+    await fetch(`${running.baseUrl}/health`);
+    const text = await (await fetch(`${running.baseUrl}/metrics`)).text();
+    expect(text).toMatch(
+      /tradeflow_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\}/,
+    );
+    expect(text).toContain('tradeflow_command_duration_seconds');
+  });
+
+  it('answers an unknown route with problem+json', async () => {
+    const response = await fetch(`${running.baseUrl}/api/nothing-here`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ status: 404, code: 'route.not_found' });
+  });
+
   it('GET /ready answers 503 naming the store once it is closed', async () => {
     const other = await startApp();
     const store = other.app.get(
       (await import('../../src/event-store/event-store.port')).EVENT_STORE,
     );
     await store.close();
-    const response = await fetch(`${other.baseUrl}/ready`);
-    expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ status: 'unavailable', eventStore: 'sqlite' });
-    await other.stop();
+    try {
+      const response = await fetch(`${other.baseUrl}/ready`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ status: 'unavailable', eventStore: 'sqlite' });
+    } finally {
+      await other.stop();
+    }
   });
 });

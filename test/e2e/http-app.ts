@@ -1,10 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppModule } from '../../src/app.module';
+import { createApp } from '../../src/bootstrap';
 import { readSettings } from '../../src/settings/app-settings';
+import { Clock } from '../../src/shared/clock';
 
 export interface RunningApp {
   app: INestApplication;
@@ -16,10 +16,15 @@ export interface RunningApp {
 /** Starts the real app on a random port over a fresh embedded data folder (or the one given). */
 export async function startApp(
   dataDir = mkdtempSync(join(tmpdir(), 'tradeflow-e2e-')),
+  options: { clock?: Clock; env?: Record<string, string> } = {},
 ): Promise<RunningApp> {
-  const settings = readSettings({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
-  const app = await NestFactory.create(AppModule.forRoot(settings), { logger: false });
-  app.enableShutdownHooks();
+  const settings = readSettings({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...options.env,
+  });
+  const app = await createApp(settings, { clock: options.clock, logLevel: 'silent' });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {

@@ -4,10 +4,17 @@ import { SqliteSubjectKeyStore } from '../../../src/personal-data/sqlite-subject
 import { KeyedHasher } from '../../../src/personal-data/keyed-hash';
 
 const rules = {
-  InquiryReceived: {
-    subject: (data: Record<string, unknown>) => `lead:${data.leadId}`,
-    paths: ['person.name', 'person.email', 'message', 'attachments[].filename'],
-  },
+  InquiryReceived: (data: Record<string, unknown>) => [
+    {
+      subject: `lead:${data.leadId}`,
+      paths: ['person.name', 'person.email', 'message', 'attachments[].filename'],
+    },
+  ],
+  ContactsMoved: (data: Record<string, unknown>) =>
+    (data.contacts as Array<{ contactId: string }>).map((contact, index) => ({
+      subject: `contact:${contact.contactId}`,
+      paths: [`contacts.${index}.name`],
+    })),
 };
 const inquiry = {
   leadId: 'L1',
@@ -66,6 +73,28 @@ describe('personal data cipher', () => {
     });
     const later = await cipher.seal('InquiryReceived', inquiry);
     expect(JSON.stringify(later)).not.toContain('Ahmed');
+  });
+
+  it('seals each subject with its own key, so erasing one leaves the other readable', async () => {
+    const moved = {
+      contacts: [
+        { contactId: 'C1', name: 'Li Wei', role: 'purchasing' },
+        { contactId: 'C2', name: 'Maria Rossi', role: 'quality' },
+      ],
+    };
+    const sealed = await cipher.seal('ContactsMoved', moved);
+    expect(JSON.stringify(sealed)).not.toMatch(/Li Wei|Maria/);
+    await keys.destroy('contact:C1', {
+      erasedAt: '2026-05-01T00:00:00Z',
+      erasedBy: 'u-admin',
+      requestRef: 'R1',
+    });
+    expect(await cipher.open(sealed)).toEqual({
+      contacts: [
+        { contactId: 'C1', name: ERASED, role: 'purchasing' },
+        { contactId: 'C2', name: 'Maria Rossi', role: 'quality' },
+      ],
+    });
   });
 
   it('hashes dedup keys with a keyed hash that differs per secret', () => {

@@ -14,7 +14,8 @@ export const INCOTERMS = [
 ] as const;
 export type Incoterm = (typeof INCOTERMS)[number];
 
-export const PAYMENT_METHODS = ['T/T', 'L/C', 'D/P', 'D/A', 'OA'] as const;
+/** Telegraphic transfer, letter of credit, open account, documents against payment or acceptance. */
+export const PAYMENT_METHODS = ['T/T', 'L/C', 'OA', 'D/P', 'D/A'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 /** e.g. 30 % T/T in advance, balance against B/L copy: { method: 'T/T', advancePercent: 30 }. */
@@ -25,10 +26,8 @@ export interface PaymentTerm {
   creditDays?: number;
 }
 
-export type RiskLevel = 'low' | 'medium' | 'high';
-
-export const DELIVERY_RISKS = ['custom_parts', 'long_lead_materials', 'certification'] as const;
-export type DeliveryRisk = (typeof DELIVERY_RISKS)[number];
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
 
 /**
  * The usual exporter's view of collection risk, used when nobody states one: cash in advance or a
@@ -41,5 +40,3 @@ export const usualPaymentTermRisk = (term: PaymentTerm): RiskLevel => {
   if (term.method === 'D/P' || (term.method === 'T/T' && advance >= 30)) return 'medium';
   return 'high';
 };
-
-export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high'];

@@ -1,0 +1,60 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { DomainError } from '../../domain/shared/domain-error';
+import { WrongExpectedRevisionError } from '../event-store/event-store.errors';
+import { Metrics } from '../observability/metrics';
+import { POLICY_REGISTRY, PolicyRegistry } from '../policies/policy-registry';
+import { AGGREGATES, AggregateName } from './aggregates';
+import { CommandEnvelope, CommandOutcome } from './command-envelope';
+import { CommandPipeline } from './command-pipeline';
+
+/** A domain command for one aggregate, as it travels on the CommandBus. */
+export class ExecuteDomainCommand {
+  constructor(
+    readonly aggregate: AggregateName,
+    readonly aggregateId: string,
+    readonly command: { type: string; data: unknown },
+    readonly envelope: CommandEnvelope,
+  ) {}
+}
+
+@CommandHandler(ExecuteDomainCommand)
+export class ExecuteDomainCommandHandler implements ICommandHandler<
+  ExecuteDomainCommand,
+  CommandOutcome
+> {
+  constructor(
+    private readonly pipeline: CommandPipeline,
+    @Inject(POLICY_REGISTRY) private readonly policies: PolicyRegistry,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async execute({
+    aggregate,
+    aggregateId,
+    command,
+    envelope,
+  }: ExecuteDomainCommand): Promise<CommandOutcome> {
+    const { kind, policies } = AGGREGATES[aggregate];
+    const stop = this.metrics.commandDuration.startTimer({ aggregate, command: command.type });
+    try {
+      const outcome = await this.pipeline.execute(
+        kind,
+        aggregateId,
+        command as never,
+        envelope,
+        policies(this.policies),
+      );
+      stop({ outcome: outcome.replayed ? 'replayed' : 'ok' });
+      return outcome;
+    } catch (error) {
+      const code =
+        error instanceof DomainError || error instanceof WrongExpectedRevisionError
+          ? error.code
+          : 'internal';
+      stop({ outcome: 'error' });
+      this.metrics.commandErrors.inc({ aggregate, code });
+      throw error;
+    }
+  }
+}

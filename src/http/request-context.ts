@@ -1,0 +1,16 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { EventActor } from '../event-store/event-store.port';
+
+export interface RequestContext {
+  correlationId: string;
+  actor: EventActor;
+  /** Whether this caller may set a back-dated occurredAt (imports and integrations). */
+  mayBackdate: boolean;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export const runInRequestContext = <T>(context: RequestContext, work: () => T): T =>
+  storage.run(context, work);
+
+export const currentRequestContext = (): RequestContext | undefined => storage.getStore();
