@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './bootstrap';
-import { readSettings, SettingsError } from './settings/app-settings';
+import { readSettings } from './settings/app-settings';
 
 async function bootstrap(): Promise<void> {
   const settings = readSettings();

@@ -1,3 +1,4 @@
+import { httpClient } from './http-client';
 import { startApp, RunningApp } from './http-app';
 
 describe('health and readiness (HTTP)', () => {
@@ -18,9 +19,9 @@ describe('health and readiness (HTTP)', () => {
   });
 
   it('serves the OpenAPI document at /api/docs', async () => {
-    const response = await fetch(`${running.baseUrl}/api/docs/openapi.json`);
+    const response = await httpClient(running.baseUrl).get('/api/docs/openapi.json');
     expect(response.status).toBe(200);
-    expect((await response.json()).info.title).toBe('Tradeflow CRM');
+    expect(response.body.info.title).toBe('Tradeflow CRM');
     expect((await fetch(`${running.baseUrl}/api/docs`)).status).toBe(200);
   });
 
