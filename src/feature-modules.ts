@@ -1,4 +1,17 @@
 import { Type } from '@nestjs/common';
+import { AccountsModule } from './accounts/accounts.module';
+import { DealsModule } from './deals/deals.module';
+import { LeadsModule } from './leads/leads.module';
+import { PoliciesModule } from './policies/policies.module';
+import { RecordsModule } from './records/records.module';
+import { TasksModule } from './tasks/tasks.module';
 
 /** The HTTP feature slices, one module each. */
-export const FEATURE_MODULES: Type[] = [];
+export const FEATURE_MODULES: Type[] = [
+  RecordsModule,
+  LeadsModule,
+  AccountsModule,
+  DealsModule,
+  TasksModule,
+  PoliciesModule,
+];

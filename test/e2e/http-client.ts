@@ -38,7 +38,8 @@ export function httpClient(baseUrl: string, actor: ActorHeaders = {}) {
     return { status: response.status, headers: response.headers, body: parsed };
   };
   return {
-    get: (path: string, headers?: Record<string, string>) => request('GET', path, undefined, headers),
+    get: (path: string, headers?: Record<string, string>) =>
+      request('GET', path, undefined, headers),
     post: (path: string, body?: unknown, headers?: Record<string, string>) =>
       request('POST', path, body ?? {}, headers),
     put: (path: string, body?: unknown, headers?: Record<string, string>) =>

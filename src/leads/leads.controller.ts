@@ -1,0 +1,224 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { CLOCK, Clock } from '../shared/clock';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { createHash } from 'node:crypto';
+import { Lead } from '../../domain/lead/lead.state';
+import { CommandOptionsDto } from '../http/command-options.dto';
+import { CommandSender, WriteHeaders, WriteResult } from '../http/command-sender';
+import { RecordIdPipe } from '../http/record-id.pipe';
+import { Write } from '../http/write-headers.decorator';
+import { HistoryEntry, RecordReader, RecordView } from '../records/record-reader';
+import { ConversionResult, ConvertLeadCommand } from './convert-lead.handler';
+import {
+  ChangeOwnerDto,
+  ConvertLeadDto,
+  DisqualifyLeadDto,
+  NurtureLeadDto,
+  QualifyLeadDto,
+  RecordResponseDto,
+  RecordScoreDto,
+} from './dto/lead-commands.dto';
+import { ReceiveInquiryDto } from './dto/receive-inquiry.dto';
+
+/** Back-dated by more than this, an inquiry is history being entered, not a live one: no SLA clock. */
+const LIVE_WINDOW_MS = 60 * 60 * 1000;
+
+const options = ({ occurredAt, expectedRevision }: CommandOptionsDto): CommandOptionsDto => ({
+  occurredAt,
+  expectedRevision,
+});
+
+@ApiTags('leads')
+@Controller('api')
+export class LeadsController {
+  constructor(
+    private readonly sender: CommandSender,
+    private readonly records: RecordReader,
+    private readonly commandBus: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post('inquiries')
+  @ApiOperation({ summary: 'Receive an inquiry from any channel; creates a lead' })
+  async receiveInquiry(
+    @Body() body: ReceiveInquiryDto,
+    @Write() headers: WriteHeaders,
+  ): Promise<WriteResult> {
+    const commandId = this.sender.commandId(headers);
+    const leadId = this.sender.newId(headers, commandId, 'lead');
+    const live =
+      body.occurredAt === undefined ||
+      this.clock.now().getTime() - Date.parse(body.occurredAt) <= LIVE_WINDOW_MS;
+    const payloadHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    return this.sender.send(
+      'lead',
+      leadId,
+      {
+        type: 'ReceiveInquiry',
+        data: {
+          leadId,
+          channel: body.channel,
+          sourceRef: body.sourceRef,
+          payloadHash,
+          inquirer: { ...body.inquirer },
+          attachments: body.attachments?.map((attachment) => ({ ...attachment })) ?? [],
+          live,
+        },
+      },
+      options(body),
+      headers,
+      commandId,
+    );
+  }
+
+  @Get('leads/:id')
+  async lead(
+    @Param('id', RecordIdPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RecordView<Lead>> {
+    const view = await this.records.read<Lead>('lead', id);
+    response.setHeader('ETag', `"${view.revision}"`);
+    return view;
+  }
+
+  @Get('leads/:id/history')
+  history(@Param('id', RecordIdPipe) id: string): Promise<HistoryEntry[]> {
+    return this.records.history('lead', id);
+  }
+
+  @Post('leads/:id/owner')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Assign the lead, or hand it over to another owner' })
+  async changeOwner(
+    @Param('id', RecordIdPipe) id: string,
+    @Body() body: ChangeOwnerDto,
+    @Write() headers: WriteHeaders,
+  ): Promise<WriteResult> {
+    const { state } = await this.records.read<Lead>('lead', id);
+    const cause = this.sender.personCause();
+    const command = state.ownerId
+      ? {
+          type: 'TransferLeadOwnership',
+          data: {
+            leadId: id,
+            from: body.from ?? state.ownerId,
+            to: body.to,
+            reason: body.reason,
+            cause,
+          },
+        }
+      : { type: 'AssignLead', data: { leadId: id, to: body.to, reason: body.reason, cause } };
+    return this.send(id, command, body, headers);
+  }
+
+  @Post('leads/:id/responses')
+  @HttpCode(200)
+  recordResponse(
+    @Param('id', RecordIdPipe) id: string,
+    @Body() body: RecordResponseDto,
+    @Write() headers: WriteHeaders,
+  ) {
+    const { direction, channel, at, summary } = body;
+    return this.send(
+      id,
+      { type: 'RecordResponse', data: { leadId: id, direction, channel, at, summary } },
+      body,
+      headers,
+    );
+  }
+
+  @Post('leads/:id/score')
+  @HttpCode(200)
+  recordScore(
+    @Param('id', RecordIdPipe) id: string,
+    @Body() body: RecordScoreDto,
+    @Write() headers: WriteHeaders,
+  ) {
+    return this.send(
+      id,
+      { type: 'RecordScore', data: { leadId: id, dimensions: { ...body.dimensions } } },
+      body,
+      headers,
+    );
+  }
+
+  @Post('leads/:id/qualify')
+  @HttpCode(200)
+  qualify(
+    @Param('id', RecordIdPipe) id: string,
+    @Body() body: QualifyLeadDto,
+    @Write() headers: WriteHeaders,
+  ) {
+    return this.send(
+      id,
+      { type: 'QualifyLead', data: { leadId: id, note: body.note } },
+      body,
+      headers,
+    );
+  }
+
+  @Post('leads/:id/nurture')
+  @HttpCode(200)
+  nurture(
+    @Param('id', RecordIdPipe) id: string,
+    @Body() body: NurtureLeadDto,
+    @Write() headers: WriteHeaders,
+  ) {
+    return this.send(
+      id,
+      { type: 'NurtureLead', data: { leadId: id, reason: body.reason } },
+      body,
+      headers,
+    );
+  }
+
+  @Post('leads/:id/disqualify')
+  @HttpCode(200)
+  disqualify(
+    @Param('id', RecordIdPipe) id: string,
+    @Body() body: DisqualifyLeadDto,
+    @Write() headers: WriteHeaders,
+  ) {
+    return this.send(
+      id,
+      { type: 'DisqualifyLead', data: { leadId: id, reason: body.reason, note: body.note } },
+      body,
+      headers,
+    );
+  }
+
+  @Post('leads/:id/convert')
+  @ApiOperation({ summary: 'Convert to account + contact + deal; retry-safe with Idempotency-Key' })
+  async convert(
+    @Param('id', RecordIdPipe) id: string,
+    @Body() body: ConvertLeadDto,
+    @Write() headers: WriteHeaders,
+  ): Promise<ConversionResult> {
+    const commandId = this.sender.commandId(headers);
+    const { occurredAt, expectedRevision, ...details } = body;
+    return this.commandBus.execute(
+      new ConvertLeadCommand(
+        id,
+        JSON.parse(JSON.stringify(details)),
+        this.sender.envelope(commandId, { occurredAt, expectedRevision }, headers),
+      ),
+    );
+  }
+
+  private send(
+    id: string,
+    command: { type: string; data: Record<string, unknown> },
+    body: CommandOptionsDto & { reason?: string },
+    headers: WriteHeaders,
+  ): Promise<WriteResult> {
+    return this.sender.send(
+      'lead',
+      id,
+      command,
+      { ...options(body), ...(body.reason ? { reason: body.reason } : {}) } as CommandOptionsDto,
+      headers,
+    );
+  }
+}

@@ -1,0 +1,129 @@
+import { httpClient } from './http-client';
+import { RunningApp, startApp } from './http-app';
+
+const inquiry = {
+  channel: 'alibaba',
+  sourceRef: 'ALI-2026-0001',
+  inquirer: {
+    name: 'Ahmed Al-Farsi',
+    email: 'ahmed@gulf-valve.ae',
+    phone: '+971501234567',
+    company: 'Gulf Valve Trading LLC',
+    country: 'AE',
+    website: 'gulf-valve.ae',
+    message: 'Please quote 2,000 pcs DN50 ball valves, CIF Jebel Ali',
+  },
+};
+
+describe('leads through HTTP', () => {
+  let running: RunningApp;
+  let api: ReturnType<typeof httpClient>;
+  beforeAll(async () => {
+    running = await startApp();
+    api = httpClient(running.baseUrl, { id: 'u-rep-1', role: 'rep' });
+  });
+  afterAll(() => running.stop());
+
+  it('receives an inquiry, assigns, responds, and converts it across account, contact and deal', async () => {
+    const created = await api.post('/api/inquiries', inquiry);
+    expect(created.status).toBe(201);
+    const leadId = created.body.id;
+    expect(created.body).toMatchObject({
+      revision: 0,
+      events: ['InquiryReceived'],
+      replayed: false,
+    });
+
+    const lead = await api.get(`/api/leads/${leadId}`);
+    expect(lead.status).toBe(200);
+    expect(lead.headers.get('etag')).toBe('"0"');
+    expect(lead.body.state).toMatchObject({
+      status: 'new',
+      live: true,
+      inquirer: inquiry.inquirer,
+    });
+
+    const assigned = await api.post(`/api/leads/${leadId}/owner`, {
+      to: 'u-rep-1',
+      reason: 'Gulf territory',
+    });
+    expect(assigned).toMatchObject({
+      status: 200,
+      body: { events: ['LeadAssigned'], revision: 1 },
+    });
+    const responded = await api.post(`/api/leads/${leadId}/responses`, {
+      direction: 'outbound',
+      channel: 'email',
+      at: new Date().toISOString(),
+    });
+    expect(responded.body.events).toEqual(['LeadResponseRecorded', 'FirstResponseRecorded']);
+
+    const converted = await api.post(
+      `/api/leads/${leadId}/convert`,
+      {
+        newAccount: {
+          name: 'Gulf Valve Trading LLC',
+          country: 'AE',
+          website: 'gulf-valve.ae',
+          mainProducts: ['ball valves'],
+          customerType: 'distributor',
+          grade: 'A',
+          timeZone: 'Asia/Dubai',
+        },
+        deal: { title: 'DN50 ball valves 2,000 pcs', productLine: 'valves', currency: 'USD' },
+      },
+      { 'idempotency-key': 'convert-0001' },
+    );
+    expect(converted.status).toBe(201);
+    expect(converted.body).toMatchObject({ leadId, replayed: false });
+    const again = await api.post(
+      `/api/leads/${leadId}/convert`,
+      { deal: { title: 'ignored on retry', productLine: 'valves', currency: 'USD' } },
+      { 'idempotency-key': 'convert-0001' },
+    );
+    expect(again.body).toEqual({ ...converted.body, replayed: true });
+
+    const history = await api.get(`/api/leads/${leadId}/history`);
+    expect(history.body.map((entry: { type: string }) => entry.type)).toEqual([
+      'InquiryReceived',
+      'LeadAssigned',
+      'LeadResponseRecorded',
+      'FirstResponseRecorded',
+      'LeadConverted',
+    ]);
+    expect(history.body[1]).toMatchObject({
+      actor: { userId: 'u-rep-1', role: 'rep' },
+      reason: 'Gulf territory',
+    });
+  });
+
+  it('answers bad input with problem+json naming each field and code', async () => {
+    const response = await api.post('/api/inquiries', {
+      channel: 'carrier_pigeon',
+      inquirer: { email: 'not-an-email', phone: '12345', country: 'XX', website: 'http://' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(response.body).toMatchObject({ code: 'validation.failed', field: 'channel' });
+    const fields = response.body.errors.map(
+      (e: { field: string; code: string }) => `${e.field}:${e.code}`,
+    );
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'channel:validation.is_in',
+        'inquirer.email:validation.is_email',
+        'inquirer.phone:validation.is_e164_phone',
+        'inquirer.country:validation.is_iso31661_alpha2',
+        'inquirer.website:validation.is_fqdn',
+      ]),
+    );
+  });
+
+  it('answers 404 for an unknown lead and 400 for a malformed id', async () => {
+    expect((await api.get('/api/leads/0190a7e4-0000-7000-8000-000000000000')).body).toMatchObject({
+      status: 404,
+      code: 'lead.not_found',
+    });
+    expect((await api.get('/api/leads/nope')).body).toMatchObject({ status: 400, field: 'id' });
+  });
+});
