@@ -27,7 +27,7 @@ const TITLES: Record<number, string> = {
 function domainStatus(code: string): number {
   if (code.endsWith('.not_found')) return 404;
   if (code.endsWith('forbidden') || code === 'command.backdating_not_allowed') return 403;
-  if (/(\.field\.(required|invalid)|\.invalid|^money\.|_invalid$)/.test(code)) return 400;
+  if (/(\.field\.(required|invalid)|\.invalid|^money\.|_invalid$|in_future$)/.test(code)) return 400;
   return 422;
 }
 
