@@ -92,7 +92,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      const code = status === 404 ? 'route.not_found' : `http.${status}`;
+      // Nest turns body-parser's SyntaxError into a plain 400 before filters see it.
+      const code =
+        status === 404
+          ? 'route.not_found'
+          : status === 400 && /JSON/i.test(error.message)
+            ? 'request.malformed_json'
+            : `http.${status}`;
       return make(status, code, error.message);
     }
     return make(

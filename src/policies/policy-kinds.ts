@@ -6,6 +6,10 @@ import {
   StagePolicySchema,
   stagePolicyExtraChecks,
 } from '../../config/schemas/stage-policy.schema';
+import {
+  ScoringPolicySchema,
+  scoringPolicyCrossChecks,
+} from '../../config/schemas/scoring-policy.schema';
 import { fxRateTableProblems } from '../../domain/shared/money';
 import { FxPolicy } from '../../domain/policies/fx-policy';
 
@@ -19,6 +23,7 @@ export interface PolicyKind {
 export const POLICY_KINDS: Record<string, PolicyKind> = {
   stages: { kind: 'stages', schema: StagePolicySchema, crossChecks: stagePolicyExtraChecks },
   'loss-reasons': { kind: 'loss-reasons', schema: LossReasonPolicySchema, crossChecks: () => [] },
+  scoring: { kind: 'scoring', schema: ScoringPolicySchema, crossChecks: scoringPolicyCrossChecks },
   fx: {
     kind: 'fx',
     schema: FxPolicySchema,

@@ -119,6 +119,45 @@ describe('leads through HTTP', () => {
     );
   });
 
+  it('scores a lead under the scoring policy in force, naming its version', async () => {
+    const { id } = (await api.post('/api/inquiries', inquiry)).body;
+    const scored = await api.post(`/api/leads/${id}/score`, {
+      dimensions: {
+        requirementClarity: 5,
+        purchaseStage: 4,
+        volumeAndFrequency: 4,
+        termsAcceptability: 3,
+        responsiveness: 5,
+      },
+    });
+    expect(scored.body.events).toEqual(['LeadScored']);
+    const [, event] = (await api.get(`/api/leads/${id}/history`)).body;
+    expect(event.data).toMatchObject({
+      recommendation: 'convert',
+      policy: { id: 'scoring.default', version: 1 },
+    });
+    const bad = await api.post(`/api/leads/${id}/score`, { dimensions: { requirementClarity: 9 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'dimensions.requirementClarity', code: 'validation.max' }),
+        expect.objectContaining({ field: 'dimensions.purchaseStage' }),
+      ]),
+    );
+  });
+
+  it('refuses bodies over the size limit and malformed JSON with problem+json', async () => {
+    const huge = { ...inquiry, inquirer: { ...inquiry.inquirer, message: 'x'.repeat(2_000_000) } };
+    expect((await api.post('/api/inquiries', huge)).body).toMatchObject({ status: 413, code: 'request.too_large' });
+    expect((await api.post('/api/inquiries', '{"channel": ')).body).toMatchObject({
+      status: 400,
+      code: 'request.malformed_json',
+    });
+    expect((await api.post('/api/inquiries', { ...inquiry, hacker: true })).body.errors).toEqual([
+      expect.objectContaining({ field: 'hacker', code: 'validation.whitelist_validation' }),
+    ]);
+  });
+
   it('answers 404 for an unknown lead and 400 for a malformed id', async () => {
     expect((await api.get('/api/leads/0190a7e4-0000-7000-8000-000000000000')).body).toMatchObject({
       status: 404,
