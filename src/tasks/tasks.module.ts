@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TaskReferences } from './task-references';
+import { TasksController } from './tasks.controller';
 
-@Module({ controllers: [], providers: [] })
+@Module({ controllers: [TasksController], providers: [TaskReferences] })
 export class TasksModule {}
