@@ -12,6 +12,8 @@ export interface CommandEnvelope {
   /** Back-dated business time; honoured only when `mayBackdate`. */
   occurredAt?: string;
   mayBackdate?: boolean;
+  /** Of the HTTP request behind the command; a retried key must carry the same one. */
+  requestFingerprint?: string;
   /** The revision the client last saw (If-Match); absent means "current, with retry". */
   expectedRevision?: number;
 }

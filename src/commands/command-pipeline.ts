@@ -8,6 +8,7 @@ import {
 import { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { PersonalDataCipher } from '../personal-data/personal-data-cipher';
 import { Clock } from '../shared/clock';
+import { DomainError } from '../../domain/shared/domain-error';
 import { CommandEnvelope, CommandOutcome } from './command-envelope';
 import { OccurredAtRefusedError, RecordNotFoundError } from './command-errors';
 
@@ -74,8 +75,19 @@ export class CommandPipeline {
     policies: Policies,
   ): Promise<CommandOutcome<Event>> {
     const history = await this.history(streamName);
+    const fingerprint = envelope.requestFingerprint;
     const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
-    if (earlier.length > 0) return outcome<Event>(streamName, history, earlier, true);
+    if (earlier.length > 0) {
+      const recorded = earlier[0].metadata.commandFingerprint;
+      if (recorded !== undefined && fingerprint !== undefined && recorded !== fingerprint) {
+        throw new DomainError(
+          'command.idempotency_key_reused',
+          'This Idempotency-Key was already used for a different request on this record',
+          'Idempotency-Key',
+        );
+      }
+      return outcome<Event>(streamName, history, earlier, true);
+    }
 
     const revision = history.length - 1;
     if (revision < 0 && !kind.creates.includes(command.type)) {
@@ -100,6 +112,7 @@ export class CommandPipeline {
       $correlationId: correlationId,
       $causationId: envelope.causationId ?? envelope.commandId,
       commandId: envelope.commandId,
+      ...(fingerprint ? { commandFingerprint: fingerprint } : {}),
       actor: envelope.actor,
       ...(envelope.cause ? { cause: envelope.cause } : {}),
       ...(envelope.reason ? { reason: envelope.reason } : {}),

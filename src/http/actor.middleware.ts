@@ -2,6 +2,7 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { ROLES, Role } from '../../domain/shared/roles';
+import { requestFingerprint } from '../commands/command-fingerprint';
 import { runInRequestContext } from './request-context';
 
 /** Roles that may back-date occurredAt: imports and integrations. */
@@ -28,6 +29,11 @@ export class RequestContextMiddleware implements NestMiddleware {
         correlationId,
         actor: { userId, role: actorRole },
         mayBackdate: MAY_BACKDATE.includes(actorRole),
+        requestFingerprint: requestFingerprint(
+          request.method,
+          request.originalUrl.split('?')[0],
+          request.body,
+        ),
       },
       next,
     );

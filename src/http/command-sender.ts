@@ -95,6 +95,7 @@ export class CommandSender {
           : String((options as { reason?: unknown }).reason),
       occurredAt: options.occurredAt,
       mayBackdate: context.mayBackdate,
+      requestFingerprint: context.requestFingerprint,
       expectedRevision: expectedRevision(headers.ifMatch, options.expectedRevision),
     };
   }

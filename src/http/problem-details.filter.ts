@@ -29,7 +29,8 @@ function domainStatus(code: string): number {
   if (code.endsWith('forbidden') || code === 'command.backdating_not_allowed') return 403;
   // A transition the rules forbid is a well-formed request refused, not bad input.
   if (code.endsWith('_transition_invalid')) return 422;
-  if (/(\.field\.(required|invalid)|\.invalid|^money\.|_invalid$|in_future$)/.test(code)) return 400;
+  if (/(\.field\.(required|invalid)|\.invalid|^money\.|_invalid$|in_future$)/.test(code))
+    return 400;
   return 422;
 }
 

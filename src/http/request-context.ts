@@ -6,6 +6,8 @@ export interface RequestContext {
   actor: EventActor;
   /** Whether this caller may set a back-dated occurredAt (imports and integrations). */
   mayBackdate: boolean;
+  /** Method, path and body of the request, for Idempotency-Key reuse checks. */
+  requestFingerprint: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

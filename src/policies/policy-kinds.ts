@@ -1,4 +1,8 @@
 import { ClassConstructor } from 'class-transformer';
+import {
+  CalendarPolicySchema,
+  calendarPolicyProblems,
+} from '../../config/schemas/calendar-policy.schema';
 import { FxPolicySchema } from '../../config/schemas/fx-policy.schema';
 import { LossReasonPolicySchema } from '../../config/schemas/loss-reason-policy.schema';
 import { PolicyHeaderSchema } from '../../config/schemas/policy-header.schema';
@@ -28,6 +32,11 @@ export const POLICY_KINDS: Record<string, PolicyKind> = {
     kind: 'fx',
     schema: FxPolicySchema,
     crossChecks: (policy: FxPolicy) => fxRateTableProblems(policy).map((p) => `rates: ${p}`),
+  },
+  calendars: {
+    kind: 'calendars',
+    schema: CalendarPolicySchema,
+    crossChecks: calendarPolicyProblems,
   },
 };
 

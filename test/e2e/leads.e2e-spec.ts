@@ -58,30 +58,37 @@ describe('leads through HTTP', () => {
     });
     expect(responded.body.events).toEqual(['LeadResponseRecorded', 'FirstResponseRecorded']);
 
-    const converted = await api.post(
-      `/api/leads/${leadId}/convert`,
-      {
-        newAccount: {
-          name: 'Gulf Valve Trading LLC',
-          country: 'AE',
-          website: 'gulf-valve.ae',
-          mainProducts: ['ball valves'],
-          customerType: 'distributor',
-          grade: 'A',
-          timeZone: 'Asia/Dubai',
-        },
-        deal: { title: 'DN50 ball valves 2,000 pcs', productLine: 'valves', currency: 'USD' },
+    const conversion = {
+      newAccount: {
+        name: 'Gulf Valve Trading LLC',
+        country: 'AE',
+        website: 'gulf-valve.ae',
+        mainProducts: ['ball valves'],
+        customerType: 'distributor',
+        grade: 'A',
+        timeZone: 'Asia/Dubai',
       },
-      { 'idempotency-key': 'convert-0001' },
-    );
+      deal: { title: 'DN50 ball valves 2,000 pcs', productLine: 'valves', currency: 'USD' },
+    };
+    const converted = await api.post(`/api/leads/${leadId}/convert`, conversion, {
+      'idempotency-key': 'convert-0001',
+    });
     expect(converted.status).toBe(201);
     expect(converted.body).toMatchObject({ leadId, replayed: false });
-    const again = await api.post(
+    const again = await api.post(`/api/leads/${leadId}/convert`, conversion, {
+      'idempotency-key': 'convert-0001',
+    });
+    expect(again.body).toEqual({ ...converted.body, replayed: true });
+    const reused = await api.post(
       `/api/leads/${leadId}/convert`,
-      { deal: { title: 'ignored on retry', productLine: 'valves', currency: 'USD' } },
+      { ...conversion, deal: { ...conversion.deal, title: 'another deal' } },
       { 'idempotency-key': 'convert-0001' },
     );
-    expect(again.body).toEqual({ ...converted.body, replayed: true });
+    expect(reused.body).toMatchObject({
+      status: 422,
+      code: 'command.idempotency_key_reused',
+      field: 'Idempotency-Key',
+    });
 
     const history = await api.get(`/api/leads/${leadId}/history`);
     expect(history.body.map((entry: { type: string }) => entry.type)).toEqual([
@@ -148,7 +155,10 @@ describe('leads through HTTP', () => {
 
   it('refuses bodies over the size limit and malformed JSON with problem+json', async () => {
     const huge = { ...inquiry, inquirer: { ...inquiry.inquirer, message: 'x'.repeat(2_000_000) } };
-    expect((await api.post('/api/inquiries', huge)).body).toMatchObject({ status: 413, code: 'request.too_large' });
+    expect((await api.post('/api/inquiries', huge)).body).toMatchObject({
+      status: 413,
+      code: 'request.too_large',
+    });
     expect((await api.post('/api/inquiries', '{"channel": ')).body).toMatchObject({
       status: 400,
       code: 'request.malformed_json',

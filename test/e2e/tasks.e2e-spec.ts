@@ -111,9 +111,11 @@ describe('tasks through HTTP', () => {
   it('replays every write retried with the same Idempotency-Key and writes nothing twice', async () => {
     const key = { 'idempotency-key': 'task-create-0001' };
     const created = await api.post('/api/tasks', newTask(), key);
-    const again = await api.post('/api/tasks', newTask({ title: 'changed on retry' }), key);
+    const again = await api.post('/api/tasks', newTask(), key);
     expect(created.status).toBe(201);
     expect(again.body).toEqual({ ...created.body, replayed: true });
+    const reused = await api.post('/api/tasks', newTask({ title: 'changed on retry' }), key);
+    expect(reused.body).toMatchObject({ status: 422, code: 'command.idempotency_key_reused' });
     const taskId = created.body.id;
 
     const retried = async (path: string, body: object, idempotencyKey: string) => {

@@ -40,7 +40,10 @@ describe('the write path through HTTP', () => {
       });
       expect(created.status).toBe(201);
       const lead = await rep.get(`/api/leads/${created.body.id}`);
-      expect(lead.body.state).toMatchObject({ live: false, receivedAt: '2026-03-01T10:00:00.000Z' });
+      expect(lead.body.state).toMatchObject({
+        live: false,
+        receivedAt: '2026-03-01T10:00:00.000Z',
+      });
       const [event] = (await rep.get(`/api/leads/${created.body.id}/history`)).body;
       expect(event).toMatchObject({ occurredAt: '2026-03-01T10:00:00.000Z' });
       expect(Date.parse(event.recordedAt)).toBeGreaterThan(Date.parse('2026-06-01'));
@@ -48,10 +51,20 @@ describe('the write path through HTTP', () => {
 
     it('refuses back-dating from a rep, a future time, and a time before the record’s last change', async () => {
       expect(
-        (await rep.post('/api/inquiries', { ...inquiry('x@bright.cn'), occurredAt: '2026-03-01T10:00:00Z' })).body,
+        (
+          await rep.post('/api/inquiries', {
+            ...inquiry('x@bright.cn'),
+            occurredAt: '2026-03-01T10:00:00Z',
+          })
+        ).body,
       ).toMatchObject({ status: 403, code: 'command.backdating_not_allowed', field: 'occurredAt' });
       expect(
-        (await intake.post('/api/inquiries', { ...inquiry('x@bright.cn'), occurredAt: '2026-07-01T10:00:00Z' })).body,
+        (
+          await intake.post('/api/inquiries', {
+            ...inquiry('x@bright.cn'),
+            occurredAt: '2026-07-01T10:00:00Z',
+          })
+        ).body,
       ).toMatchObject({ status: 400, code: 'command.occurred_at_in_future', field: 'occurredAt' });
       const created = await intake.post('/api/inquiries', {
         ...inquiry('y@bright.cn'),
@@ -62,13 +75,20 @@ describe('the write path through HTTP', () => {
         reason: 'import',
         occurredAt: '2026-02-01T10:00:00Z',
       });
-      expect(earlier.body).toMatchObject({ status: 422, code: 'command.occurred_at_before_stream', field: 'occurredAt' });
+      expect(earlier.body).toMatchObject({
+        status: 422,
+        code: 'command.occurred_at_before_stream',
+        field: 'occurredAt',
+      });
       expect(earlier.body.detail).toMatch(/before this record's last change/);
       expect((await rep.get(`/api/leads/${created.body.id}/history`)).body).toHaveLength(1);
     });
 
     it('refuses an occurredAt that is not a date, naming the field', async () => {
-      const response = await intake.post('/api/inquiries', { ...inquiry('z@bright.cn'), occurredAt: 'last tuesday' });
+      const response = await intake.post('/api/inquiries', {
+        ...inquiry('z@bright.cn'),
+        occurredAt: 'last tuesday',
+      });
       expect(response.body).toMatchObject({ status: 400, field: 'occurredAt' });
     });
   });
@@ -80,8 +100,12 @@ describe('the write path through HTTP', () => {
       const stale = await rep.post(`/api/leads/${id}/qualify`, {}, { 'if-match': '"0"' });
       expect(stale.status).toBe(409);
       expect(stale.body).toMatchObject({ code: 'concurrency.conflict', currentRevision: 1 });
-      expect((await rep.post(`/api/leads/${id}/qualify`, {}, { 'if-match': '"1"' })).status).toBe(200);
-      expect((await rep.post(`/api/leads/${id}/qualify`, {}, { 'if-match': 'soon' })).body).toMatchObject({
+      expect((await rep.post(`/api/leads/${id}/qualify`, {}, { 'if-match': '"1"' })).status).toBe(
+        200,
+      );
+      expect(
+        (await rep.post(`/api/leads/${id}/qualify`, {}, { 'if-match': 'soon' })).body,
+      ).toMatchObject({
         status: 400,
         field: 'If-Match',
       });
@@ -91,7 +115,11 @@ describe('the write path through HTTP', () => {
       const { id } = (await rep.post('/api/inquiries', inquiry('d@bright.cn'))).body;
       const attempts = await Promise.all(
         Array.from({ length: 6 }, (_, n) =>
-          rep.post(`/api/leads/${id}/owner`, { to: `u-rep-${n + 2}`, reason: 'race' }, { 'if-match': '"0"' }),
+          rep.post(
+            `/api/leads/${id}/owner`,
+            { to: `u-rep-${n + 2}`, reason: 'race' },
+            { 'if-match': '"0"' },
+          ),
         ),
       );
       expect(attempts.filter((a) => a.status === 200)).toHaveLength(1);
@@ -147,17 +175,28 @@ describe('the write path through HTTP', () => {
       expect((await rep.get(`/api/leads/${leadId}`)).body.state.status).toBe('converted');
       expect((await rep.get(`/api/accounts/${accountId}/history`)).status).toBe(404);
 
-      const resumed = await rep.post(`/api/leads/${leadId}/convert`, conversion, { 'idempotency-key': commandId });
+      const resumed = await rep.post(`/api/leads/${leadId}/convert`, conversion, {
+        'idempotency-key': commandId,
+      });
       expect(resumed.status).toBe(201);
       expect(resumed.body).toMatchObject({ accountId, dealId: deriveId(commandId, 'deal') });
-      const again = await rep.post(`/api/leads/${leadId}/convert`, conversion, { 'idempotency-key': commandId });
+      const again = await rep.post(`/api/leads/${leadId}/convert`, conversion, {
+        'idempotency-key': commandId,
+      });
       expect(again.body).toMatchObject({ ...resumed.body, replayed: true });
 
       const account = (await rep.get(`/api/accounts/${accountId}/history`)).body;
-      expect(account.map((e: { type: string }) => e.type)).toEqual(['AccountRegistered', 'ContactAdded']);
+      expect(account.map((e: { type: string }) => e.type)).toEqual([
+        'AccountRegistered',
+        'ContactAdded',
+      ]);
       const deal = (await rep.get(`/api/deals/${resumed.body.dealId}/history`)).body;
       expect(deal.map((e: { type: string }) => e.type)).toEqual(['DealOpened']);
-      expect(deal[0].data).toMatchObject({ originLeadId: leadId, country: 'CN', channel: 'website_form' });
+      expect(deal[0].data).toMatchObject({
+        originLeadId: leadId,
+        country: 'CN',
+        channel: 'website_form',
+      });
       const lead = (await rep.get(`/api/leads/${leadId}/history`)).body;
       expect(lead.filter((e: { type: string }) => e.type === 'LeadConverted')).toHaveLength(1);
     });
@@ -177,7 +216,11 @@ describe('the write path through HTTP', () => {
       expect((await rep.get(`/api/leads/${id}`)).body.state.inquirer.email).toBe(email);
 
       const keys = running.app.get<SubjectKeyStore>(SUBJECT_KEY_STORE);
-      await keys.destroy(`lead:${id}`, { erasedAt: NOW.toISOString(), erasedBy: 'u-admin', requestRef: 'DSR-1' });
+      await keys.destroy(`lead:${id}`, {
+        erasedAt: NOW.toISOString(),
+        erasedBy: 'u-admin',
+        requestRef: 'DSR-1',
+      });
       const erased = (await rep.get(`/api/leads/${id}`)).body.state.inquirer;
       expect(erased).toMatchObject({
         name: '[erased]',
@@ -187,7 +230,9 @@ describe('the write path through HTTP', () => {
         company: 'Shenzhen Bright Lighting Co., Ltd.',
         country: 'CN',
       });
-      expect((await rep.get(`/api/leads/${id}/history`)).body[0].data.inquirer.email).toBe('[erased]');
+      expect((await rep.get(`/api/leads/${id}/history`)).body[0].data.inquirer.email).toBe(
+        '[erased]',
+      );
     });
   });
 });
@@ -204,7 +249,10 @@ describe('durability across a restart', () => {
     try {
       const again = httpClient(second.baseUrl, { id: 'u-rep-1', role: 'rep' });
       const lead = await again.get(`/api/leads/${id}`);
-      expect(lead.body).toMatchObject({ revision: 1, state: { ownerId: 'u-rep-1', inquirer: { email: 'restart@bright.cn' } } });
+      expect(lead.body).toMatchObject({
+        revision: 1,
+        state: { ownerId: 'u-rep-1', inquirer: { email: 'restart@bright.cn' } },
+      });
       expect((await again.get('/api/policies')).status).not.toBe(500);
     } finally {
       await second.stop();
