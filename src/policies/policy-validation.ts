@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { kindOf } from './policy-kinds';
+import { kindOf, POLICY_KINDS } from './policy-kinds';
 
 export interface PolicyProblem {
   /** Dotted path into the policy, e.g. `openStages.1.probability`. */
@@ -34,7 +34,7 @@ export function validatePolicy(
     throw new InvalidPolicyError(source, [
       {
         key: 'id',
-        problem: `must start with a known kind (stages, loss-reasons, fx), got ${JSON.stringify(id)}`,
+        problem: `must start with a known kind (${Object.keys(POLICY_KINDS).join(', ')}), got ${JSON.stringify(id)}`,
       },
     ]);
   }
