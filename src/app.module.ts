@@ -2,7 +2,8 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthController } from './health/health.controller';
-import { RequestContextMiddleware } from './http/actor.middleware';
+import { IdentityModule } from './identity/identity.module';
+import { RequestContextMiddleware } from './http/request-context.middleware';
 import { MetricsController } from './observability/metrics.controller';
 import { HttpMetricsMiddleware } from './observability/http-metrics.middleware';
 import { AppSettings } from './settings/app-settings';
@@ -19,6 +20,7 @@ export class AppModule implements NestModule {
         SettingsModule.forRoot(settings, options.clock),
         EventStoreModule,
         CommandsModule,
+        IdentityModule,
         ...FEATURE_MODULES,
       ],
       controllers: [HealthController, MetricsController],

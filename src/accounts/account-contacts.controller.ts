@@ -6,6 +6,7 @@ import { Write } from '../http/write-headers.decorator';
 import { changedFields, writeOptions } from './account-writes';
 import { ContactIdPipe } from './contact-id.pipe';
 import { AddContactDto, RemoveContactDto, UpdateContactDto } from './dto/contact.dto';
+import { Allow, SALES } from '../identity/access.decorators';
 
 export interface ContactWriteResult extends WriteResult {
   contactId: string;
@@ -13,6 +14,7 @@ export interface ContactWriteResult extends WriteResult {
 
 /** The people at a customer: each contact lives inside its account's history. */
 @ApiTags('accounts')
+@Allow(...SALES)
 @Controller('api/accounts/:id/contacts')
 export class AccountContactsController {
   constructor(private readonly sender: CommandSender) {}

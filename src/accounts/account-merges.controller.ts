@@ -7,9 +7,11 @@ import { Write } from '../http/write-headers.decorator';
 import { MergeAccountsDto, UnmergeAccountDto } from './dto/account-commands.dto';
 import { MergeAccountsCommand, MergeResult } from './merge-accounts.handler';
 import { UnmergeAccountCommand, UnmergeResult } from './unmerge-account.handler';
+import { Allow, SALES } from '../identity/access.decorators';
 
 /** Duplicate accounts: merge keeps both histories, and an unmerge gives the duplicate its contacts back. */
 @ApiTags('accounts')
+@Allow(...SALES)
 @Controller('api/accounts')
 export class AccountMergesController {
   constructor(

@@ -15,8 +15,10 @@ import {
   TransferOwnershipDto,
   UpdateAccountProfileDto,
 } from './dto/account-commands.dto';
+import { Allow, SALES } from '../identity/access.decorators';
 
 @ApiTags('accounts')
+@Allow(...SALES)
 @Controller('api/accounts')
 export class AccountsController {
   constructor(

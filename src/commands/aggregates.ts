@@ -3,10 +3,12 @@ import { accountDecider } from '../../domain/account/account.decider';
 import { dealDecider } from '../../domain/deal/deal.decider';
 import { leadDecider } from '../../domain/lead/lead.decider';
 import { taskDecider } from '../../domain/task/task.decider';
+import { teamDecider } from '../../domain/identity/team.decider';
+import { userDecider } from '../../domain/identity/user.decider';
 import { PolicyRegistry } from '../policies/policy-registry';
 import { AggregateKind } from './command-pipeline';
 
-export type AggregateName = 'lead' | 'account' | 'deal' | 'task';
+export type AggregateName = 'lead' | 'account' | 'deal' | 'task' | 'user' | 'team';
 
 interface AggregateEntry {
   // The pipeline is generic; each entry pairs a decider with the policies it is decided under.
@@ -37,4 +39,6 @@ export const AGGREGATES: Record<AggregateName, AggregateEntry> = {
     lossReasons: registry.current('loss-reasons.default'),
   })),
   task: entry({ name: 'task', decider: taskDecider, creates: ['CreateTask'] }, () => undefined),
+  user: entry({ name: 'user', decider: userDecider, creates: ['RegisterUser'] }, () => undefined),
+  team: entry({ name: 'team', decider: teamDecider, creates: ['CreateTeam'] }, () => undefined),
 };

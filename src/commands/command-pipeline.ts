@@ -20,6 +20,13 @@ export interface AggregateKind<Command, Event, State, Policies> {
   creates: string[];
 }
 
+/** Checks the caller may change this record, once its current state is known; throws if not. */
+export type Authorizer = (
+  state: unknown,
+  command: { type: string; data: unknown },
+  createdBy: string | undefined,
+) => void;
+
 export interface PipelineObserver {
   conflict(aggregate: string): void;
 }
@@ -43,11 +50,12 @@ export class CommandPipeline {
     command: Command,
     envelope: CommandEnvelope,
     policies: Policies,
+    authorize?: Authorizer,
   ): Promise<CommandOutcome<Event>> {
     const streamName = `${kind.name}-${aggregateId}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(kind, streamName, command, envelope, policies);
+        return await this.attempt(kind, streamName, command, envelope, policies, authorize);
       } catch (error) {
         const retryable =
           error instanceof WrongExpectedRevisionError &&
@@ -73,6 +81,7 @@ export class CommandPipeline {
     command: Command,
     envelope: CommandEnvelope,
     policies: Policies,
+    authorize: Authorizer | undefined,
   ): Promise<CommandOutcome<Event>> {
     const history = await this.history(streamName);
     const fingerprint = envelope.requestFingerprint;
@@ -96,9 +105,10 @@ export class CommandPipeline {
     if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
       throw new WrongExpectedRevisionError(streamName, envelope.expectedRevision, revision);
     }
-    const occurredAt = this.businessTime(envelope, history);
     let state = kind.decider.initialState;
     for (const event of history) state = kind.decider.evolve(state, event as unknown as Event);
+    authorize?.(history.length === 0 ? null : state, command, history[0]?.metadata.actor?.userId);
+    const occurredAt = this.businessTime(envelope, history);
     const decided = kind.decider.decide(command, state, {
       now: occurredAt,
       actor: envelope.actor,

@@ -2,6 +2,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../domain/shared/domain-error';
 import { WrongExpectedRevisionError } from '../event-store/event-store.errors';
+import { currentRequestContext } from '../http/request-context';
+import { RecordAccess } from '../identity/record-access';
 import { Metrics } from '../observability/metrics';
 import { POLICY_REGISTRY, PolicyRegistry } from '../policies/policy-registry';
 import { AGGREGATES, AggregateName } from './aggregates';
@@ -27,6 +29,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<
     private readonly pipeline: CommandPipeline,
     @Inject(POLICY_REGISTRY) private readonly policies: PolicyRegistry,
     private readonly metrics: Metrics,
+    private readonly access: RecordAccess,
   ) {}
 
   async execute({
@@ -37,6 +40,12 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<
   }: ExecuteDomainCommand): Promise<CommandOutcome> {
     const { kind, policies } = AGGREGATES[aggregate];
     const stop = this.metrics.commandDuration.startTimer({ aggregate, command: command.type });
+    // Commands sent while serving a request are held to the caller's record scope.
+    const principal = currentRequestContext()?.principal;
+    const authorize = principal
+      ? (state: unknown, decided: { type: string; data: unknown }, createdBy: string | undefined) =>
+          this.access.assertMayChange(principal, aggregate, state, decided, createdBy)
+      : undefined;
     try {
       const outcome = await this.pipeline.execute(
         kind,
@@ -44,6 +53,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<
         command as never,
         envelope,
         policies(this.policies),
+        authorize,
       );
       stop({ outcome: outcome.replayed ? 'replayed' : 'ok' });
       return outcome;

@@ -6,9 +6,11 @@ import { Write } from '../http/write-headers.decorator';
 import { DealCommands } from './deal-commands';
 import { DealWrite, RevisionEtag } from './deal-routes';
 import { MarkLostDto, MarkWonDto, RecordPaymentDto, ReopenDealDto } from './dto/deal-commands.dto';
+import { Allow, SALES } from '../identity/access.decorators';
 
 /** Closing a deal as won or lost, reopening it, and the payments on a won deal. */
 @ApiTags('deals')
+@Allow(...SALES)
 @Controller('api/deals/:id')
 @UseInterceptors(RevisionEtag)
 export class DealClosingController {

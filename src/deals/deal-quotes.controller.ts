@@ -7,9 +7,11 @@ import { Write } from '../http/write-headers.decorator';
 import { DealCommands } from './deal-commands';
 import { DealWrite, RevisionEtag, UuidParam } from './deal-routes';
 import { DraftQuoteDto, QuoteNoteDto, RejectQuoteDto } from './dto/quote.dto';
+import { Allow, SALES } from '../identity/access.decorators';
 
 /** Quote versions: draft, approval below the floor or outside the margin band, send. */
 @ApiTags('deals')
+@Allow(...SALES)
 @Controller('api/deals/:id/quotes')
 @UseInterceptors(RevisionEtag)
 export class DealQuotesController {

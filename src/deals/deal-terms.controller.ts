@@ -10,9 +10,11 @@ import { DealAccounts } from './deal-accounts';
 import { DealCommands, DealStep } from './deal-commands';
 import { DealWrite, RevisionEtag } from './deal-routes';
 import { ChangeDealTermsDto, SetMarginTargetsDto } from './dto/deal-terms.dto';
+import { Allow, SALES } from '../identity/access.decorators';
 
 /** The commercial terms of a deal: amount, trade terms, dates, risks, buyer contact, margin targets. */
 @ApiTags('deals')
+@Allow(...SALES)
 @Controller('api/deals')
 @UseInterceptors(RevisionEtag)
 export class DealTermsController {

@@ -10,8 +10,10 @@ import { DealCommands } from './deal-commands';
 import { DealWrite, RevisionEtag } from './deal-routes';
 import { ChangeStageDto, LogActivityDto, TransferDealOwnerDto } from './dto/deal-commands.dto';
 import { OpenDealDto } from './dto/open-deal.dto';
+import { Allow, SALES } from '../identity/access.decorators';
 
 @ApiTags('deals')
+@Allow(...SALES)
 @Controller('api/deals')
 @UseInterceptors(RevisionEtag)
 export class DealsController {

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { APP_SETTINGS, AppSettings } from '../settings/app-settings';
+import { Public } from '../identity/access.decorators';
 
 interface Readiness {
   status: 'ready' | 'unavailable';
@@ -9,6 +10,7 @@ interface Readiness {
   reason?: string;
 }
 
+@Public()
 @Controller()
 export class HealthController {
   constructor(

@@ -9,10 +9,12 @@ import {
 } from '../event-store/event-store.errors';
 import { InvalidPolicyError } from '../policies/policy-validation';
 import { UnknownPolicyError } from '../policies/policy-registry';
+import { AuthenticationError } from '../identity/auth.service';
 import { InputProblem, ProblemDetails, problemType } from './problem-details';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
@@ -49,10 +51,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         (error as Error)?.stack,
       );
     }
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
   private toProblem(error: unknown): ProblemDetails {
+    if (error instanceof AuthenticationError) {
+      return make(401, error.code, error.reason, 'Authorization');
+    }
     if (error instanceof InputProblem) {
       return make(400, 'validation.failed', error.message, error.errors[0]?.field, {
         errors: error.errors,

@@ -21,6 +21,7 @@ import {
   RecordScoreDto,
 } from './dto/lead-commands.dto';
 import { ReceiveInquiryDto } from './dto/receive-inquiry.dto';
+import { Allow, SALES } from '../identity/access.decorators';
 
 /** Back-dated by more than this, an inquiry is history being entered, not a live one: no SLA clock. */
 const LIVE_WINDOW_MS = 60 * 60 * 1000;
@@ -31,6 +32,7 @@ const options = ({ occurredAt, expectedRevision }: CommandOptionsDto): CommandOp
 });
 
 @ApiTags('leads')
+@Allow(...SALES)
 @Controller('api')
 export class LeadsController {
   constructor(
@@ -41,6 +43,7 @@ export class LeadsController {
   ) {}
 
   @Post('inquiries')
+  @Allow(...SALES, 'intake')
   @ApiOperation({ summary: 'Receive an inquiry from any channel; creates a lead' })
   async receiveInquiry(
     @Body() body: ReceiveInquiryDto,

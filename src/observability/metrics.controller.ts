@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Metrics } from './metrics';
+import { Allow } from '../identity/access.decorators';
 
 @ApiExcludeController()
+@Allow('operations', 'manager', 'admin')
 @Controller()
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}

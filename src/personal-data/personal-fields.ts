@@ -50,6 +50,9 @@ export const PERSONAL_FIELDS: Record<string, PersonalFieldRule> = {
   AccountMergedInto: contactList('movedContacts'),
   AccountAbsorbed: contactList('contacts'),
   AccountUnmerged: contactList('returnedContacts'),
+  UserRegistered: (data) => [{ subject: `user:${data.userId}`, paths: ['name', 'email'] }],
+  UserRenamed: (data) => [{ subject: `user:${data.userId}`, paths: ['name'] }],
+  UserEmailChanged: (data) => [{ subject: `user:${data.userId}`, paths: ['email'] }],
   DealActivityLogged: (data, streamName) => [
     {
       subject: data.contactId ? `contact:${data.contactId}` : `deal:${streamId(streamName)}`,

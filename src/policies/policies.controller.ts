@@ -14,11 +14,13 @@ import {
 } from './dto/policy-version.dto';
 import { POLICY_REGISTRY, PolicyRegistry } from './policy-registry';
 import { InvalidPolicyError } from './policy-validation';
+import { Allow } from '../identity/access.decorators';
 
 const PUBLISHERS: readonly Role[] = ['operations', 'manager', 'admin'];
 const NOTE_MAX = 500;
 
 @ApiTags('policies')
+@Allow('operations', 'manager', 'admin')
 @Controller('api/policies')
 export class PoliciesController {
   constructor(@Inject(POLICY_REGISTRY) private readonly registry: PolicyRegistry) {}

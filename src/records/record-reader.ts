@@ -3,6 +3,8 @@ import { AGGREGATES, AggregateName } from '../commands/aggregates';
 import { RecordNotFoundError } from '../commands/command-errors';
 import { CommandPipeline } from '../commands/command-pipeline';
 import { RecordedEvent } from '../event-store/event-store.port';
+import { currentRequestContext } from '../http/request-context';
+import { RecordAccess } from '../identity/record-access';
 
 export interface RecordView<State = unknown> {
   id: string;
@@ -26,18 +28,20 @@ export interface HistoryEntry {
 /** Reads a record by folding its stream; read models take over with the projections issue. */
 @Injectable()
 export class RecordReader {
-  constructor(private readonly pipeline: CommandPipeline) {}
+  constructor(
+    private readonly pipeline: CommandPipeline,
+    private readonly access: RecordAccess,
+  ) {}
 
   async read<State>(aggregate: AggregateName, id: string): Promise<RecordView<State>> {
     const events = await this.events(aggregate, id);
-    const { decider } = AGGREGATES[aggregate].kind;
-    let state = decider.initialState;
-    for (const event of events) state = decider.evolve(state, event as never);
-    return { id, revision: events.length - 1, state: state as State };
+    return { id, revision: events.length - 1, state: this.fold(aggregate, events) as State };
   }
 
   async history(aggregate: AggregateName, id: string): Promise<HistoryEntry[]> {
-    return (await this.events(aggregate, id)).map((event) => ({
+    const events = await this.events(aggregate, id);
+    this.fold(aggregate, events);
+    return events.map((event) => ({
       revision: event.revision,
       type: event.type,
       occurredAt: event.metadata.occurredAt,
@@ -49,6 +53,17 @@ export class RecordReader {
       commandId: event.metadata.commandId,
       data: event.data,
     }));
+  }
+
+  /** Folds the stream and holds the result to the caller's record scope, when serving a request. */
+  private fold(aggregate: AggregateName, events: RecordedEvent[]): unknown {
+    const { decider } = AGGREGATES[aggregate].kind;
+    let state = decider.initialState;
+    for (const event of events) state = decider.evolve(state, event as never);
+    const principal = currentRequestContext()?.principal;
+    if (principal)
+      this.access.assertMaySee(principal, aggregate, state, events[0]?.metadata.actor?.userId);
+    return state;
   }
 
   private async events(aggregate: AggregateName, id: string): Promise<RecordedEvent[]> {

@@ -15,6 +15,10 @@ export interface AppSettings {
   policySeedDir: string;
   /** Largest accepted request body. */
   bodyLimit: string;
+  /** Lifetime of a sign-in session token. */
+  sessionHours: number;
+  /** The first admin's sign-in, used once when no admin exists yet. */
+  firstAdmin: { email?: string; password?: string };
 }
 
 /** A bad environment variable stops the start with its name and the problem. */
@@ -55,8 +59,21 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
   if (!/^\d+(b|kb|mb)$/i.test(bodyLimit)) {
     throw new SettingsError('BODY_LIMIT', `"${bodyLimit}" must look like 512kb or 1mb`);
   }
+  const sessionHours = Number(env.SESSION_HOURS ?? 12);
+  if (!Number.isFinite(sessionHours) || sessionHours <= 0 || sessionHours > 24 * 30) {
+    throw new SettingsError(
+      'SESSION_HOURS',
+      `"${env.SESSION_HOURS}" must be a number of hours between 0 and 720`,
+    );
+  }
+  const adminPassword = env.TRADEFLOW_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    throw new SettingsError('TRADEFLOW_ADMIN_PASSWORD', 'must have at least 12 characters');
+  }
   return {
     host: env.HOST ?? '0.0.0.0',
+    sessionHours,
+    firstAdmin: { email: env.TRADEFLOW_ADMIN_EMAIL || undefined, password: adminPassword },
     masterKey: env.TRADEFLOW_MASTER_KEY || undefined,
     policySeedDir: env.POLICY_SEED_DIR ? resolve(env.POLICY_SEED_DIR) : defaultSeedDirectory(),
     bodyLimit,

@@ -14,6 +14,7 @@ import {
 } from './dto/task-commands.dto';
 import { TaskReferences } from './task-references';
 import { TaskView, taskView } from './task-view';
+import { Allow, SALES } from '../identity/access.decorators';
 
 const options = ({ occurredAt, expectedRevision }: CommandOptionsDto): CommandOptionsDto => ({
   occurredAt,
@@ -26,6 +27,7 @@ const withReason = (body: CommandOptionsDto & { reason: string }): CommandOption
 
 // A task list (`GET /api/tasks?assignee=`) waits for the task read model of the projections issue.
 @ApiTags('tasks')
+@Allow(...SALES)
 @Controller('api/tasks')
 export class TasksController {
   constructor(

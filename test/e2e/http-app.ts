@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createApp } from '../../src/bootstrap';
 import { readSettings } from '../../src/settings/app-settings';
 import { Clock } from '../../src/shared/clock';
+import { FIRST_ADMIN, forgetTokenSource, registerTokenSource } from './test-identities';
 
 export interface RunningApp {
   app: INestApplication;
@@ -27,11 +28,14 @@ export async function startApp(
   const app = await createApp(settings, { clock: options.clock, logLevel: 'silent' });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  registerTokenSource(baseUrl, app);
   return {
     app,
-    baseUrl: `http://127.0.0.1:${address.port}`,
+    baseUrl,
     dataDir,
     async stop({ keepData = false } = {}) {
+      forgetTokenSource(baseUrl);
       await app.close();
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },

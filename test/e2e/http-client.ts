@@ -6,11 +6,11 @@ export interface HttpResult {
   body: any;
 }
 
-export interface ActorHeaders {
-  id?: string;
-  role?: string;
-}
+import { bearerFor, TestActor } from './test-identities';
 
+export type ActorHeaders = TestActor;
+
+/** Calls as the given actor with a bearer token obtained by signing in; no actor: anonymous. */
 export function httpClient(baseUrl: string, actor: ActorHeaders = {}) {
   const request = async (
     method: string,
@@ -18,12 +18,12 @@ export function httpClient(baseUrl: string, actor: ActorHeaders = {}) {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<HttpResult> => {
+    const token = await bearerFor(baseUrl, actor);
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(actor.id ? { 'x-actor-id': actor.id } : {}),
-        ...(actor.role ? { 'x-actor-role': actor.role } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
