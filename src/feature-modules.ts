@@ -5,6 +5,8 @@ import { LeadsModule } from './leads/leads.module';
 import { PoliciesModule } from './policies/policies.module';
 import { RecordsModule } from './records/records.module';
 import { TasksModule } from './tasks/tasks.module';
+import { TeamsModule } from './teams/teams.module';
+import { UsersModule } from './users/users.module';
 
 /** The HTTP feature slices, one module each. */
 export const FEATURE_MODULES: Type[] = [
@@ -14,4 +16,6 @@ export const FEATURE_MODULES: Type[] = [
   DealsModule,
   TasksModule,
   PoliciesModule,
+  UsersModule,
+  TeamsModule,
 ];
