@@ -290,10 +290,8 @@ function routesOf(running: RunningApp): string[] {
 
 describe('role × route matrix', () => {
   let running: RunningApp;
-  let manager: ReturnType<typeof httpClient>;
   beforeAll(async () => {
     running = await startApp();
-    manager = httpClient(running.baseUrl, { id: 'u-matrix-manager', role: 'manager' });
     // The other rep exists and is in another team than the rep and team lead under test.
     await httpClient(running.baseUrl, { id: OTHER_REP, role: 'rep', teamId: 'team-far' }).get(
       '/api/auth/me',
