@@ -62,9 +62,11 @@ describe('accounts through HTTP', () => {
     expect(response.status).toBe(201);
     return response.body.contactId as string;
   };
-  const account = async (id: string) => (await api.get(`/api/accounts/${id}`)).body.state;
-  const eventTypes = async (id: string): Promise<string[]> =>
-    (await api.get(`/api/accounts/${id}/history`)).body.map(
+  /** Reads as the owner by default; pass the manager for an account handed to someone else. */
+  const account = async (id: string, reader = api) =>
+    (await reader.get(`/api/accounts/${id}`)).body.state;
+  const eventTypes = async (id: string, reader = api): Promise<string[]> =>
+    (await reader.get(`/api/accounts/${id}/history`)).body.map(
       (entry: { type: string }) => entry.type,
     );
 
@@ -88,12 +90,15 @@ describe('accounts through HTTP', () => {
       state: { profile, grade, ownerId: 'u-rep-1', lifecycle: 'potential', contacts: {} },
     });
 
-    const imported = await api.post('/api/accounts', {
-      ...gulfValve,
-      ownerId: 'u-rep-2',
-      lifecycle: 'repeat',
+    // A rep registers accounts for themselves; a manager may register one for a colleague.
+    const forColleague = { ...gulfValve, ownerId: 'u-rep-2', lifecycle: 'repeat' };
+    expect(await api.post('/api/accounts', forColleague)).toMatchObject({
+      status: 403,
+      body: { code: 'auth.record_forbidden', field: 'ownerId' },
     });
-    expect(await account(imported.body.id)).toMatchObject({
+    const imported = await manager.post('/api/accounts', forColleague);
+    expect(imported.status).toBe(201);
+    expect(await account(imported.body.id, manager)).toMatchObject({
       ownerId: 'u-rep-2',
       lifecycle: 'repeat',
       hasOrdered: true,
@@ -155,12 +160,17 @@ describe('accounts through HTTP', () => {
       body: { events: ['AccountOwnershipTransferred'], revision: 3 },
     });
 
-    expect(await account(id)).toMatchObject({
+    expect(await account(id, manager)).toMatchObject({
       grade: 'A',
       lifecycle: 'active',
       ownerId: 'u-rep-2',
     });
-    const history = (await api.get(`/api/accounts/${id}/history`)).body;
+    // Handed over, the account left u-rep-1's scope; the manager audits it.
+    expect(await api.get(`/api/accounts/${id}`)).toMatchObject({
+      status: 403,
+      body: { code: 'auth.record_forbidden' },
+    });
+    const history = (await manager.get(`/api/accounts/${id}/history`)).body;
     expect(history[2]).toMatchObject({
       reason: 'Samples approved',
       data: { from: 'potential', to: 'active', cause: { kind: 'person', id: 'u-rep-1' } },
@@ -457,11 +467,13 @@ describe('accounts through HTTP', () => {
       const first = await send(headers);
       expect(first.status).toBeLessThan(300);
       expect(first.body.replayed).toBe(false);
-      const lengths = await Promise.all(streams().map(async (id) => (await eventTypes(id)).length));
+      // Counted by the manager, who still sees the account once it is handed over.
+      const count = (id: string) => eventTypes(id, manager).then((types) => types.length);
+      const lengths = await Promise.all(streams().map(count));
       const again = await send(headers);
       expect(again.status).toBe(first.status);
       expect(again.body).toEqual({ ...first.body, replayed: true });
-      const after = await Promise.all(streams().map(async (id) => (await eventTypes(id)).length));
+      const after = await Promise.all(streams().map(count));
       expect(after).toEqual(lengths);
       return first;
     };
@@ -502,7 +514,8 @@ describe('accounts through HTTP', () => {
       on,
     );
     await once(
-      (headers) => api.post(`/api/accounts/${id}/owner`, { to: 'u-rep-2', reason: 'x' }, headers),
+      (headers) =>
+        manager.post(`/api/accounts/${id}/owner`, { to: 'u-rep-2', reason: 'x' }, headers),
       on,
     );
 
@@ -517,7 +530,7 @@ describe('accounts through HTTP', () => {
       (headers) => manager.post(`/api/accounts/${id}/unmerge`, { reason: 'not a dup' }, headers),
       both,
     );
-    expect(await eventTypes(id)).toEqual([
+    expect(await eventTypes(id, manager)).toEqual([
       'AccountRegistered',
       'AccountProfileUpdated',
       'AccountGradeChanged',

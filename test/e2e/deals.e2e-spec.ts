@@ -57,8 +57,9 @@ describe('deals through HTTP', () => {
   });
   afterAll(() => running.stop());
 
-  const history = async (dealId: string) =>
-    (await rep.get(`/api/deals/${dealId}/history`)).body as Array<{
+  /** Read as the owner by default; pass the manager for a deal handed to someone else. */
+  const history = async (dealId: string, reader = rep) =>
+    (await reader.get(`/api/deals/${dealId}/history`)).body as Array<{
       type: string;
       data: Record<string, unknown>;
       reason?: string;
@@ -73,16 +74,17 @@ describe('deals through HTTP', () => {
     path: string,
     body: unknown,
     status = 200,
+    reader = rep,
   ) {
     const key = `deals-e2e-${String(++keys).padStart(4, '0')}`;
     const first = await client[method](path, body, { 'idempotency-key': key });
     expect(first).toMatchObject({ status, body: { replayed: false } });
     expect(first.headers.get('etag')).toBe(`"${first.body.revision}"`);
-    const written = (await history(first.body.id)).length;
+    const written = (await history(first.body.id, reader)).length;
     const again = await client[method](path, body, { 'idempotency-key': key });
     expect(again.status).toBe(status);
     expect(again.body).toEqual({ ...first.body, replayed: true });
-    expect((await history(first.body.id)).length).toBe(written);
+    expect((await history(first.body.id, reader)).length).toBe(written);
     return first.body;
   }
 
@@ -319,13 +321,22 @@ describe('deals through HTTP', () => {
       totalPaid: usd(3_800_000),
     });
 
-    const handedOver = await retrySafe(rep, 'post', `${path}/owner`, {
-      to: 'u-rep-2',
-      reason: 'Rep moves to the Europe team',
-    });
+    // Handed over, the deal leaves u-rep-1's scope: the manager reads it from here on.
+    const handedOver = await retrySafe(
+      rep,
+      'post',
+      `${path}/owner`,
+      { to: 'u-rep-2', reason: 'Rep moves to the Europe team' },
+      200,
+      manager,
+    );
     expect(handedOver.events).toEqual(['DealOwnerTransferred']);
+    expect(await rep.get(path)).toMatchObject({
+      status: 403,
+      body: { code: 'auth.record_forbidden' },
+    });
 
-    const entries = await history(id);
+    const entries = await history(id, manager);
     expect(entries.map((entry) => entry.type)).toEqual([
       'DealOpened',
       ...terms.events,

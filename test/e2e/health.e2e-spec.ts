@@ -6,7 +6,7 @@ describe('health and readiness (HTTP)', () => {
   beforeAll(async () => (running = await startApp()));
   afterAll(() => running.stop());
 
-  it('GET /health answers 200 ok', async () => {
+  it('GET /health answers 200 ok, without a token', async () => {
     const response = await fetch(`${running.baseUrl}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
@@ -25,13 +25,26 @@ describe('health and readiness (HTTP)', () => {
     expect((await fetch(`${running.baseUrl}/api/docs`)).status).toBe(200);
   });
 
-  it('exposes Prometheus metrics at /metrics', async () => {
+  it('exposes Prometheus metrics at /metrics to operations, managers and admins only', async () => {
     await fetch(`${running.baseUrl}/health`);
-    const text = await (await fetch(`${running.baseUrl}/metrics`)).text();
+    const ops = httpClient(running.baseUrl, { id: 'u-ops-1', role: 'operations' });
+    const metrics = await ops.get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = metrics.body as string;
     expect(text).toMatch(
       /tradeflow_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\}/,
     );
     expect(text).toContain('tradeflow_command_duration_seconds');
+
+    const anonymous = await fetch(`${running.baseUrl}/metrics`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await anonymous.json()).toMatchObject({ code: 'auth.unauthenticated' });
+    expect(await ops.as({ id: 'u-rep-1', role: 'rep' }).get('/metrics')).toMatchObject({
+      status: 403,
+      body: { code: 'auth.forbidden' },
+    });
   });
 
   it('answers an unknown route with problem+json', async () => {

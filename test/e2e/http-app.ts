@@ -23,6 +23,9 @@ export async function startApp(
     DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
+    // A known first admin, so tests can sign in as it (and nothing is printed on start).
+    TRADEFLOW_ADMIN_EMAIL: FIRST_ADMIN.email,
+    TRADEFLOW_ADMIN_PASSWORD: FIRST_ADMIN.password,
     ...options.env,
   });
   const app = await createApp(settings, { clock: options.clock, logLevel: 'silent' });

@@ -47,14 +47,14 @@ describe('policies through HTTP', () => {
   afterAll(() => running.stop());
 
   it('lists every policy in force, each version, and a version by number', async () => {
-    const list = await rep.get('/api/policies');
+    const list = await ops.get('/api/policies');
     expect(list.status).toBe(200);
     const ids = list.body.map((p: { id: string }) => p.id);
     expect(ids).toEqual([...ids].sort());
     expect(ids).toEqual(
       expect.arrayContaining(['fx.default', 'loss-reasons.default', 'stages.default']),
     );
-    const stages = await rep.get('/api/policies/stages.default');
+    const stages = await ops.get('/api/policies/stages.default');
     expect(stages.headers.get('etag')).toBe('"1"');
     expect(stages.body).toMatchObject({
       id: 'stages.default',
@@ -63,20 +63,20 @@ describe('policies through HTTP', () => {
       body: { id: 'stages.default', version: 1 },
     });
     expect(Date.parse(stages.body.publishedAt)).not.toBeNaN();
-    expect((await rep.get('/api/policies/stages.default/versions')).body).toEqual([stages.body]);
-    expect((await rep.get('/api/policies/stages.default/versions/1')).body).toEqual(stages.body);
+    expect((await ops.get('/api/policies/stages.default/versions')).body).toEqual([stages.body]);
+    expect((await ops.get('/api/policies/stages.default/versions/1')).body).toEqual(stages.body);
   });
 
   it('answers 404 for an unknown policy or version, and 400 for a malformed version', async () => {
     for (const path of ['/api/policies/scoring.nope', '/api/policies/scoring.nope/versions']) {
-      expect((await rep.get(path)).body).toMatchObject({ status: 404, code: 'policy.not_found' });
+      expect((await ops.get(path)).body).toMatchObject({ status: 404, code: 'policy.not_found' });
     }
-    expect((await rep.get('/api/policies/stages.default/versions/99')).body).toMatchObject({
+    expect((await ops.get('/api/policies/stages.default/versions/99')).body).toMatchObject({
       status: 404,
       code: 'policy.version.not_found',
       field: 'version',
     });
-    expect((await rep.get('/api/policies/stages.default/versions/two')).body).toMatchObject({
+    expect((await ops.get('/api/policies/stages.default/versions/two')).body).toMatchObject({
       status: 400,
       field: 'version',
     });
@@ -86,19 +86,34 @@ describe('policies through HTTP', () => {
   });
 
   it('lets only operations, managers and admins publish', async () => {
-    const body = (await rep.get('/api/policies/loss-reasons.default')).body.body;
-    const refused = await rep.put('/api/policies/loss-reasons.default', body, {
-      'if-match': '"1"',
-    });
-    expect(refused).toMatchObject({ status: 403, body: { code: 'policy.publish_forbidden' } });
+    const body = (await ops.get('/api/policies/loss-reasons.default')).body.body;
+    for (const role of ['rep', 'team_lead', 'analyst']) {
+      const refused = await rep
+        .as({ id: `u-${role}-1`, role })
+        .put('/api/policies/loss-reasons.default', body, { 'if-match': '"1"' });
+      expect(refused).toMatchObject({ status: 403, body: { code: 'auth.forbidden' } });
+    }
+    const anonymous = await httpClient(running.baseUrl).put(
+      '/api/policies/loss-reasons.default',
+      body,
+      { 'if-match': '"1"' },
+    );
+    expect(anonymous).toMatchObject({ status: 401, body: { code: 'auth.unauthenticated' } });
     const managed = await rep
       .as({ id: 'u-mgr-1', role: 'manager' })
       .put('/api/policies/loss-reasons.default', body, { 'if-match': '"1"' });
-    expect(managed).toMatchObject({ status: 200, body: { version: 2 } });
+    expect(managed).toMatchObject({
+      status: 200,
+      body: { version: 2, publishedBy: { userId: 'u-mgr-1', role: 'manager' } },
+    });
+    const byAdmin = await rep
+      .as({ id: 'u-admin-1', role: 'admin' })
+      .put('/api/policies/loss-reasons.default', body, { 'if-match': '"2"' });
+    expect(byAdmin).toMatchObject({ status: 200, body: { version: 3 } });
   });
 
   it('refuses an invalid body naming each key and problem, and writes nothing', async () => {
-    const policy = (await rep.get('/api/policies/stages.default')).body.body;
+    const policy = (await ops.get('/api/policies/stages.default')).body.body;
     const broken = {
       ...policy,
       openStages: policy.openStages.map((stage: Stage, index: number) =>
@@ -129,7 +144,7 @@ describe('policies through HTTP', () => {
         },
       ),
     ).toMatchObject({ status: 400, body: { field: 'id' } });
-    expect((await rep.get('/api/policies/stages.default')).body.version).toBe(1);
+    expect((await ops.get('/api/policies/stages.default')).body.version).toBe(1);
   });
 
   it('a new stage-policy version changes what a deal needs, and the deal names that version', async () => {
@@ -140,7 +155,7 @@ describe('policies through HTTP', () => {
       message: expect.stringMatching(/Incoterm/),
     });
 
-    const current = await rep.get('/api/policies/stages.default');
+    const current = await ops.get('/api/policies/stages.default');
     const body = {
       ...current.body.body,
       openStages: current.body.body.openStages.map((stage: Stage) =>
@@ -159,7 +174,7 @@ describe('policies through HTTP', () => {
       body: { version: 2 },
     });
     expect(
-      (await rep.get('/api/policies/stages.default/versions')).body.map(
+      (await ops.get('/api/policies/stages.default/versions')).body.map(
         (v: { version: number }) => v.version,
       ),
     ).toEqual([1, 2]);
@@ -177,7 +192,7 @@ describe('policies through HTTP', () => {
   });
 
   it('answers 409 with the current version when a colleague published first; * overwrites', async () => {
-    const current = await rep.get('/api/policies/fx.default');
+    const current = await ops.get('/api/policies/fx.default');
     const body = { ...current.body.body };
     const first = await ops.put('/api/policies/fx.default?note=Monthly%20rates', body, {
       'if-match': '"1"',
@@ -195,7 +210,7 @@ describe('policies through HTTP', () => {
     }
     const overwrite = await ops.put('/api/policies/fx.default', body, { 'if-match': '*' });
     expect(overwrite.body).toMatchObject({ version: 3 });
-    const history = await rep.get('/api/policies/fx.default/versions');
+    const history = await ops.get('/api/policies/fx.default/versions');
     expect(history.body.map((v: { version: number }) => v.version)).toEqual([1, 2, 3]);
   });
 });

@@ -10,6 +10,8 @@ const MISSING = '0190a7e4-0000-7000-8000-000000000000';
 describe('tasks through HTTP', () => {
   let running: RunningApp;
   let api: ReturnType<typeof httpClient>;
+  let rep2: ReturnType<typeof httpClient>;
+  let manager: ReturnType<typeof httpClient>;
   let leadId: string;
   const newTask = (changes: Record<string, unknown> = {}) => ({
     linkedTo: { kind: 'lead', id: leadId },
@@ -17,12 +19,15 @@ describe('tasks through HTTP', () => {
     dueAt: '2026-03-02T09:00:00+04:00',
     ...changes,
   });
+  // Read as a manager: a task handed to someone else leaves the rep's scope.
   const types = async (taskId: string): Promise<string[]> =>
-    (await api.get(`/api/tasks/${taskId}/history`)).body.map((e: { type: string }) => e.type);
+    (await manager.get(`/api/tasks/${taskId}/history`)).body.map((e: { type: string }) => e.type);
 
   beforeAll(async () => {
     running = await startApp();
     api = httpClient(running.baseUrl, { id: 'u-rep-1', role: 'rep' });
+    rep2 = api.as({ id: 'u-rep-2', role: 'rep' });
+    manager = api.as({ id: 'u-mgr-1', role: 'manager' });
     leadId = (await api.post('/api/inquiries', inquiry)).body.id;
   });
   afterAll(() => running.stop());
@@ -66,19 +71,22 @@ describe('tasks through HTTP', () => {
       status: 200,
       body: { events: ['TaskReassigned'], revision: 1 },
     });
-    const completed = await api
-      .as({ id: 'u-rep-2', role: 'rep' })
-      .post(`/api/tasks/${taskId}/complete`, { note: 'Sent by email' });
+    const completed = await rep2.post(`/api/tasks/${taskId}/complete`, { note: 'Sent by email' });
     expect(completed.body).toMatchObject({ events: ['TaskCompleted'], revision: 2 });
+    // Handed over, the task left u-rep-1's scope.
+    expect(await api.get(`/api/tasks/${taskId}`)).toMatchObject({
+      status: 403,
+      body: { code: 'auth.record_forbidden' },
+    });
 
-    const done = await api.get(`/api/tasks/${taskId}`);
+    const done = await rep2.get(`/api/tasks/${taskId}`);
     expect(done.headers.get('etag')).toBe('"2"');
     expect(done.body.state).toMatchObject({
       status: 'completed',
       assigneeId: 'u-rep-2',
       note: 'Sent by email',
     });
-    const history = (await api.get(`/api/tasks/${taskId}/history`)).body;
+    const history = (await rep2.get(`/api/tasks/${taskId}/history`)).body;
     expect(history.map((entry: { type: string }) => entry.type)).toEqual([
       'TaskCreated',
       'TaskReassigned',
@@ -93,16 +101,26 @@ describe('tasks through HTTP', () => {
   });
 
   it('cancels a task with a reason, and refuses to complete it afterwards', async () => {
-    const taskId = (await api.post('/api/tasks', newTask({ assignee: 'u-rep-3' }))).body.id;
-    const cancelled = await api.post(`/api/tasks/${taskId}/cancel`, { reason: 'Buyer went quiet' });
+    // A rep creates tasks for themselves only; a manager sets one for a colleague.
+    expect(await api.post('/api/tasks', newTask({ assignee: 'u-rep-3' }))).toMatchObject({
+      status: 403,
+      body: { code: 'auth.record_forbidden' },
+    });
+    const created = await manager.post('/api/tasks', newTask({ assignee: 'u-rep-3' }));
+    expect(created.status).toBe(201);
+    const taskId = created.body.id;
+    const rep3 = api.as({ id: 'u-rep-3', role: 'rep' });
+    const cancelled = await rep3.post(`/api/tasks/${taskId}/cancel`, {
+      reason: 'Buyer went quiet',
+    });
     expect(cancelled.body).toMatchObject({ events: ['TaskCancelled'], revision: 1 });
-    const task = await api.get(`/api/tasks/${taskId}`);
+    const task = await rep3.get(`/api/tasks/${taskId}`);
     expect(task.body.state).toMatchObject({
       status: 'cancelled',
       assigneeId: 'u-rep-3',
       cancelReason: 'Buyer went quiet',
     });
-    expect(await api.post(`/api/tasks/${taskId}/complete`, {})).toMatchObject({
+    expect(await rep3.post(`/api/tasks/${taskId}/complete`, {})).toMatchObject({
       status: 422,
       body: { code: 'task.already_cancelled' },
     });
@@ -118,15 +136,26 @@ describe('tasks through HTTP', () => {
     expect(reused.body).toMatchObject({ status: 422, code: 'command.idempotency_key_reused' });
     const taskId = created.body.id;
 
-    const retried = async (path: string, body: object, idempotencyKey: string) => {
+    const retried = async (
+      client: typeof api,
+      path: string,
+      body: object,
+      idempotencyKey: string,
+    ) => {
       const headers = { 'idempotency-key': idempotencyKey };
-      const first = await api.post(`/api/tasks/${taskId}/${path}`, body, headers);
-      const second = await api.post(`/api/tasks/${taskId}/${path}`, body, headers);
+      const first = await client.post(`/api/tasks/${taskId}/${path}`, body, headers);
+      const second = await client.post(`/api/tasks/${taskId}/${path}`, body, headers);
       expect(first.body.replayed).toBe(false);
       expect(second.body).toEqual({ ...first.body, replayed: true });
     };
-    await retried('reassign', { to: 'u-rep-2', reason: 'Territory change' }, 'task-reassign-0001');
-    await retried('complete', {}, 'task-complete-0001');
+    await retried(
+      api,
+      'reassign',
+      { to: 'u-rep-2', reason: 'Territory change' },
+      'task-reassign-0001',
+    );
+    // The task is u-rep-2's now: they complete it.
+    await retried(rep2, 'complete', {}, 'task-complete-0001');
     expect(await types(taskId)).toEqual(['TaskCreated', 'TaskReassigned', 'TaskCompleted']);
 
     const other = (await api.post('/api/tasks', newTask())).body.id;
@@ -204,12 +233,13 @@ describe('tasks through HTTP', () => {
   it('answers 409 with the current revision when the task moved on', async () => {
     const taskId = (await api.post('/api/tasks', newTask())).body.id;
     await api.post(`/api/tasks/${taskId}/reassign`, { to: 'u-rep-2', reason: 'Cover' });
-    const stale = await api.post(`/api/tasks/${taskId}/complete`, {}, { 'if-match': '"0"' });
+    // u-rep-2, the assignee now, works from the copy read before the reassignment.
+    const stale = await rep2.post(`/api/tasks/${taskId}/complete`, {}, { 'if-match': '"0"' });
     expect(stale).toMatchObject({
       status: 409,
       body: { code: 'concurrency.conflict', currentRevision: 1 },
     });
-    const staleInBody = await api.post(`/api/tasks/${taskId}/cancel`, {
+    const staleInBody = await rep2.post(`/api/tasks/${taskId}/cancel`, {
       reason: 'Not needed',
       expectedRevision: 0,
     });
