@@ -124,7 +124,7 @@ export class AccountsController {
     @Body() body: TransferOwnershipDto,
     @Write() headers: WriteHeaders,
   ): Promise<WriteResult> {
-    const from = body.from ?? (await this.records.read<Account>('account', id)).state.ownerId;
+    const from = body.from ?? (await this.records.lookUp<Account>('account', id)).state.ownerId;
     const { to, reason } = body;
     const cause = this.sender.personCause();
     return this.send(

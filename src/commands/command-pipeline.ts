@@ -88,7 +88,11 @@ export class CommandPipeline {
     const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
     if (earlier.length > 0) {
       const recorded = earlier[0].metadata.commandFingerprint;
-      if (recorded !== undefined && fingerprint !== undefined && recorded !== fingerprint) {
+      const otherCaller = earlier[0].metadata.actor?.userId !== envelope.actor.userId;
+      if (
+        otherCaller ||
+        (recorded !== undefined && fingerprint !== undefined && recorded !== fingerprint)
+      ) {
         throw new DomainError(
           'command.idempotency_key_reused',
           'This Idempotency-Key was already used for a different request on this record',
@@ -102,12 +106,13 @@ export class CommandPipeline {
     if (revision < 0 && !kind.creates.includes(command.type)) {
       throw new RecordNotFoundError(kind.name, streamName.slice(kind.name.length + 1));
     }
-    if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
-      throw new WrongExpectedRevisionError(streamName, envelope.expectedRevision, revision);
-    }
     let state = kind.decider.initialState;
     for (const event of history) state = kind.decider.evolve(state, event as unknown as Event);
     authorize?.(history.length === 0 ? null : state, command, history[0]?.metadata.actor?.userId);
+    // After the scope check: an out-of-scope caller learns nothing, not even the revision.
+    if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
+      throw new WrongExpectedRevisionError(streamName, envelope.expectedRevision, revision);
+    }
     const occurredAt = this.businessTime(envelope, history);
     const decided = kind.decider.decide(command, state, {
       now: occurredAt,

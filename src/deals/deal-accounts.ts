@@ -26,10 +26,11 @@ export class DealAccounts {
 
   /** The buyer contact must belong to the deal's account, or to the account it was merged into. */
   async assertContactOf(accountId: string, contactId: string): Promise<void> {
-    const account = await this.find(accountId);
+    // The deal's owner may name a contact even after the account moved to another owner.
+    const account = await this.find(accountId, false);
     if (account.contacts[contactId]) return;
     if (account.mergedInto) {
-      const survivor = await this.find(account.mergedInto.survivorId);
+      const survivor = await this.find(account.mergedInto.survivorId, false);
       if (survivor.contacts[contactId]) return;
     }
     throw new DomainError(
@@ -40,9 +41,11 @@ export class DealAccounts {
     );
   }
 
-  private async find(accountId: string): Promise<Account> {
+  private async find(accountId: string, scoped = true): Promise<Account> {
     try {
-      const { state } = await this.records.read<AccountState>('account', accountId);
+      const { state } = scoped
+        ? await this.records.read<AccountState>('account', accountId)
+        : await this.records.lookUp<AccountState>('account', accountId);
       if (state) return state;
     } catch (error) {
       if (!(error instanceof RecordNotFoundError)) throw error;

@@ -28,7 +28,12 @@ const TITLES: Record<number, string> = {
 /** Input errors are 400; a business rule refusing a well-formed command is 422. */
 function domainStatus(code: string): number {
   if (/[._]not_found$/.test(code)) return 404;
-  if (code.endsWith('forbidden') || code === 'command.backdating_not_allowed') return 403;
+  if (
+    code.startsWith('auth.') ||
+    code.endsWith('forbidden') ||
+    code === 'command.backdating_not_allowed'
+  )
+    return 403;
   // A transition the rules forbid is a well-formed request refused, not bad input.
   if (code.endsWith('_transition_invalid')) return 422;
   if (/(\.field\.(required|invalid)|\.invalid|^money\.|_invalid$|in_future$)/.test(code))

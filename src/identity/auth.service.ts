@@ -22,6 +22,7 @@ export class AuthenticationError extends Error {
 }
 
 const SYSTEM: EventActor = { userId: 'system', role: 'system' };
+const STAND_IN_HASH = hashPassword(randomBytes(16).toString('hex'));
 const HOUR = 3600_000;
 
 export interface IssuedToken {
@@ -88,8 +89,10 @@ export class AuthService {
   ): Promise<IssuedToken & { userId: string; role: Role }> {
     const user = this.directory.userByEmail(email);
     const hash = user && this.directory.passwordHash(user.userId);
-    // Same answer for an unknown email and a wrong password, so sign-in does not reveal accounts.
-    if (!user || !hash || !(await verifyPassword(password, hash)) || !user.active) {
+    // Same answer, and the same scrypt work, for an unknown email and a wrong password, so
+    // sign-in reveals neither which accounts exist nor, by its timing, which emails are known.
+    const matches = await verifyPassword(password, hash ?? (await STAND_IN_HASH));
+    if (!user || !hash || !matches || !user.active) {
       throw new AuthenticationError('Email or password is wrong, or the user is deactivated');
     }
     const issued = await this.issue(

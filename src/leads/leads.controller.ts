@@ -99,7 +99,7 @@ export class LeadsController {
     @Body() body: ChangeOwnerDto,
     @Write() headers: WriteHeaders,
   ): Promise<WriteResult> {
-    const { state } = await this.records.read<Lead>('lead', id);
+    const { state } = await this.records.lookUp<Lead>('lead', id);
     const cause = this.sender.personCause();
     const command = state.ownerId
       ? {

@@ -14,13 +14,14 @@ import {
 } from './dto/policy-version.dto';
 import { POLICY_REGISTRY, PolicyRegistry } from './policy-registry';
 import { InvalidPolicyError } from './policy-validation';
-import { Allow } from '../identity/access.decorators';
+import { Allow, SALES } from '../identity/access.decorators';
 
-const PUBLISHERS: readonly Role[] = ['operations', 'manager', 'admin'];
+const PUBLISHERS: Role[] = ['operations', 'manager', 'admin'];
 const NOTE_MAX = 500;
 
 @ApiTags('policies')
-@Allow('operations', 'manager', 'admin')
+// Everyone works under the policies (loss-reason codes, stage requirements); only some change them.
+@Allow(...SALES, 'analyst', 'operations', 'admin')
 @Controller('api/policies')
 export class PoliciesController {
   constructor(@Inject(POLICY_REGISTRY) private readonly registry: PolicyRegistry) {}
@@ -69,6 +70,7 @@ export class PoliciesController {
   }
 
   @Put(':id')
+  @Allow(...PUBLISHERS)
   @ApiOperation({
     summary: 'Publish a new version',
     description:

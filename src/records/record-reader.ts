@@ -38,6 +38,16 @@ export class RecordReader {
     return { id, revision: events.length - 1, state: this.fold(aggregate, events) as State };
   }
 
+  /**
+   * Without the caller's record scope: for the lookups a write makes before its command (the
+   * current owner, a contact's account). The pipeline still authorizes the write itself; never
+   * return what this reads to the caller.
+   */
+  async lookUp<State>(aggregate: AggregateName, id: string): Promise<RecordView<State>> {
+    const events = await this.events(aggregate, id);
+    return { id, revision: events.length - 1, state: this.fold(aggregate, events, false) as State };
+  }
+
   async history(aggregate: AggregateName, id: string): Promise<HistoryEntry[]> {
     const events = await this.events(aggregate, id);
     this.fold(aggregate, events);
@@ -56,12 +66,12 @@ export class RecordReader {
   }
 
   /** Folds the stream and holds the result to the caller's record scope, when serving a request. */
-  private fold(aggregate: AggregateName, events: RecordedEvent[]): unknown {
+  private fold(aggregate: AggregateName, events: RecordedEvent[], scoped = true): unknown {
     const { decider } = AGGREGATES[aggregate].kind;
     let state = decider.initialState;
     for (const event of events) state = decider.evolve(state, event as never);
     const principal = currentRequestContext()?.principal;
-    if (principal)
+    if (principal && scoped)
       this.access.assertMaySee(principal, aggregate, state, events[0]?.metadata.actor?.userId);
     return state;
   }

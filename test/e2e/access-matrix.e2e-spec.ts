@@ -263,10 +263,10 @@ const TABLE: Record<string, Entry> = {
     allow: ['admin'],
     body: () => ({ calendarKey: 'berlin-sales' }),
   },
-  'GET /api/policies': { allow: POLICY_PEOPLE },
-  'GET /api/policies/:id': { allow: POLICY_PEOPLE },
-  'GET /api/policies/:id/versions': { allow: POLICY_PEOPLE },
-  'GET /api/policies/:id/versions/:version': { allow: POLICY_PEOPLE },
+  'GET /api/policies': { allow: STAFF },
+  'GET /api/policies/:id': { allow: STAFF },
+  'GET /api/policies/:id/versions': { allow: STAFF },
+  'GET /api/policies/:id/versions/:version': { allow: STAFF },
   'PUT /api/policies/:id': { allow: POLICY_PEOPLE, body: () => ({}) },
 };
 

@@ -16,6 +16,7 @@ export class AccountRecord {
   hasOrdered = false;
   grade: 'A' | 'B' | 'C';
   readonly contacts: ContactRecord[] = [];
+  certifications: string[] = [];
 
   constructor(
     private readonly world: World,
@@ -35,7 +36,10 @@ export class AccountRecord {
   }
 
   private asOwner(): { actor: EventActor; cause: { kind: 'person'; id: string } } {
-    return { actor: { userId: this.ownerId, role: 'rep' }, cause: { kind: 'person', id: this.ownerId } };
+    return {
+      actor: { userId: this.ownerId, role: 'rep' },
+      cause: { kind: 'person', id: this.ownerId },
+    };
   }
 
   /** Moves the lifecycle when the domain allows it; a move it would refuse is simply not made. */
@@ -109,6 +113,14 @@ export class AccountRecord {
       email !== undefined &&
       this.contacts.some((contact) => contact.email?.toLowerCase() === email.toLowerCase())
     );
+  }
+
+  /** The buyer turns out to need more certificates than the profile says. */
+  addCertifications(extra: string[]): void {
+    const certifications = [...new Set([...this.certifications, ...extra])];
+    if (certifications.length === this.certifications.length) return;
+    this.updateProfile({ certifications });
+    this.certifications = certifications;
   }
 
   updateProfile(changes: Record<string, unknown>): void {

@@ -30,6 +30,20 @@ export function nextOfficeMoment(at: number, hours: OfficeHours): number {
   return at;
 }
 
+/**
+ * Like nextOfficeMoment, but someone who starts work at nine does not do everything at 09:00:00:
+ * a moment moved to an opening lands a little after it.
+ */
+export function officeMoment(
+  at: number,
+  hours: OfficeHours,
+  random: { int(min: number, max: number): number },
+): number {
+  const moment = nextOfficeMoment(at, hours);
+  if (moment === at) return moment;
+  return nextOfficeMoment(moment + random.int(3, 150) * MINUTE + random.int(0, 59_999), hours);
+}
+
 /** 'YYYY-MM-DD' in UTC, the business day the domain compares dates with. */
 export const utcDay = (at: number): string => new Date(at).toISOString().slice(0, 10);
 

@@ -4,8 +4,8 @@ import { convert, Money, rateInForce } from '../../../domain/shared/money';
 import { Incoterm, PaymentTerm } from '../../../domain/shared/trade-terms';
 import { EventActor } from '../../event-store/event-store.port';
 import { AccountRecord, ContactRecord } from './account-record';
-import { DAY, HOUR, iso, MINUTE, nextOfficeMoment, utcDay, utcMonth } from './business-hours';
-import { Product, PRODUCTS, productsOf } from './catalogue';
+import { DAY, HOUR, iso, MINUTE, officeMoment, utcDay, utcMonth } from './business-hours';
+import { Product, productsOf } from './catalogue';
 import { customerHours, managerHours, repHours } from './lead-record';
 import { Story } from './plan';
 import { Prospect } from './prospects';
@@ -46,6 +46,8 @@ export class DealRun {
   orderReference?: string;
   paidMinor = 0;
   readonly tasks: TaskBook;
+  /** A second product the buyer also takes, on every version of the quote. */
+  private readonly companion?: Product;
 
   constructor(
     readonly world: World,
@@ -63,8 +65,12 @@ export class DealRun {
     this.quantity = account.prospect.quantity;
     this.contactId = contactId;
     this.tasks = new TaskBook(world, story, dealId);
+    this.companion = world.random.chance(0.3)
+      ? productsOf(product.line).find((p) => p.sku !== product.sku)
+      : undefined;
     const departure = world.team.departure;
-    if (departure && departure.at > story.now) story.schedule(departure.at, () => this.onDeparture());
+    if (departure && departure.at > story.now)
+      story.schedule(departure.at, () => this.onDeparture());
   }
 
   get prospect(): Prospect {
@@ -96,19 +102,26 @@ export class DealRun {
   /** Waits `days` (scaled by nothing: scripts scale), landing in the owner's office hours. */
   waitDays(min: number, max: number): void {
     const target = this.story.now + this.random.between(min, max) * DAY;
-    this.story.advance(nextOfficeMoment(target, repHours(repById(this.world.team, this.ownerId))));
+    this.story.advance(
+      officeMoment(target, repHours(repById(this.world.team, this.ownerId)), this.random),
+    );
   }
 
   /** A moment in the buyer's office hours, `hours` on from now. */
   buyerMoment(minHours: number, maxHours: number): number {
-    return nextOfficeMoment(this.story.now + this.random.between(minHours, maxHours) * HOUR, customerHours(this.prospect));
+    return officeMoment(
+      this.story.now + this.random.between(minHours, maxHours) * HOUR,
+      customerHours(this.prospect),
+      this.random,
+    );
   }
 
   // ---- money -----------------------------------------------------------------------------
 
   /** A US-cent price in the deal currency, at the rate in force on the day. */
   priceIn(usdCents: number, day = utcDay(this.story.now)): number {
-    return convert({ minor: usdCents, currency: 'USD' }, this.currency, day, this.world.policies.fx).minor;
+    return convert({ minor: usdCents, currency: 'USD' }, this.currency, day, this.world.policies.fx)
+      .minor;
   }
 
   money(minor: number): Money {
@@ -121,11 +134,20 @@ export class DealRun {
 
   // ---- facts -----------------------------------------------------------------------------
 
-  activity(kind: ActivityKind, direction: 'inbound' | 'outbound', summary: string, contact?: ContactRecord): void {
+  activity(
+    kind: ActivityKind,
+    direction: 'inbound' | 'outbound',
+    summary: string,
+    contact?: ContactRecord,
+  ): void {
     const random = this.random;
     const at =
       kind === 'email' && direction === 'outbound'
-        ? nextOfficeMoment(this.story.now + random.between(1, 30) * HOUR, repHours(repById(this.world.team, this.ownerId)))
+        ? officeMoment(
+            this.story.now + random.between(1, 30) * HOUR,
+            repHours(repById(this.world.team, this.ownerId)),
+            this.random,
+          )
         : this.buyerMoment(2, 72);
     this.story.advance(at + random.int(5, 180) * MINUTE);
     const person = contact ?? this.account.contacts.find((c) => c.contactId === this.contactId);
@@ -179,16 +201,16 @@ export class DealRun {
   }
 
   /** The manager sets a floor and a margin band on a big deal; quotes below them need approval. */
-  setMarginTargets(): void {
+  setMarginTargets(reason = 'Large order: floor price and target margin set'): void {
     const floor = Math.round(this.listTotal() * 0.88);
     const band = { min: 0.18, max: 0.5 };
     this.command(
       'SetMarginTargets',
       { floorPrice: this.money(floor), targetMargin: band },
       {
-        actor: this.world.team.manager,
-        cause: { kind: 'person', id: this.world.team.manager.userId },
-        reason: 'Large order: floor price and target margin set',
+        actor: this.world.team.managerActor,
+        cause: { kind: 'person', id: this.world.team.managerActor.userId },
+        reason,
       },
     );
     this.floorMinor = floor;
@@ -198,7 +220,8 @@ export class DealRun {
   /** Brings the deal up to what the stage policy requires before entering `stage`. */
   meetRequirements(stage: string): void {
     const policyStage = findOpenStage(this.world.policies.stages, stage);
-    const requirements = policyStage?.entryRequirements ?? this.world.policies.stages.outcomes.won.entryRequirements;
+    const requirements =
+      policyStage?.entryRequirements ?? this.world.policies.stages.outcomes.won.entryRequirements;
     for (const requirement of requirements) {
       switch (requirement) {
         case 'amount':
@@ -208,7 +231,8 @@ export class DealRun {
           if (!this.incoterm) this.setIncoterm(this.prospect.incoterm);
           break;
         case 'payment_term':
-          if (!this.paymentTerm) this.setPaymentTerm(this.random.pick(this.prospect.country.paymentTerms));
+          if (!this.paymentTerm)
+            this.setPaymentTerm(this.random.pick(this.prospect.country.paymentTerms));
           break;
         case 'expected_close_date':
           if (!this.closeDate) this.setCloseDate(this.story.now + this.random.int(20, 90) * DAY);
@@ -223,7 +247,9 @@ export class DealRun {
           if (!this.current) this.quoteRound({ discount: this.discount });
           break;
         default:
-          throw new Error(`The generator does not know how to meet stage requirement "${requirement}"`);
+          throw new Error(
+            `The generator does not know how to meet stage requirement "${requirement}"`,
+          );
       }
     }
   }
@@ -246,25 +272,34 @@ export class DealRun {
 
   // ---- quotes ----------------------------------------------------------------------------
 
-  private needsApproval(totalMinor: number, costMinor: number, checkFloor: boolean): boolean {
-    // The decider's rule, mirrored: every set of targets must be met.
+  /** Why the decider will want a manager's approval, or undefined: its rule, mirrored. */
+  private approvalReason(
+    totalMinor: number,
+    costMinor: number,
+    checkFloor: boolean,
+  ): string | undefined {
     for (const { floor, band } of [
       { floor: this.floorMinor, band: this.band },
       { floor: undefined, band: QUOTE_BAND },
     ]) {
-      if (checkFloor && floor !== undefined && totalMinor < floor) return true;
+      if (checkFloor && floor !== undefined && totalMinor < floor) return 'below the floor price';
       if (!band) continue;
-      if (totalMinor - costMinor < band.min * totalMinor) return true;
-      if (totalMinor - costMinor > band.max * totalMinor) return true;
+      if (totalMinor - costMinor < band.min * totalMinor) return 'margin below the target band';
+      if (totalMinor - costMinor > band.max * totalMinor) return 'margin above the target band';
     }
-    return false;
+    return undefined;
   }
 
   /**
    * Drafts the next version, goes through approval when it is below the targets, and sends it.
    * A rejected version is redrafted nearer list price.
    */
-  quoteRound(options: { discount: number; withOptions?: boolean; note?: string; rejectFirst?: boolean }): void {
+  quoteRound(options: {
+    discount: number;
+    withOptions?: boolean;
+    note?: string;
+    rejectFirst?: boolean;
+  }): void {
     const random = this.random;
     let discount = options.discount;
     let rejectNext = options.rejectFirst ?? random.chance(0.25);
@@ -274,22 +309,31 @@ export class DealRun {
         this.story.advance(this.story.now + random.int(5, 90) * MINUTE);
         this.command('RequestQuoteApproval', {
           quoteId: draft.quote.quoteId,
-          note: options.note ?? `Buyer's target price needs ${Math.round(discount * 100)} % off list`,
+          note: `${options.note ?? `Buyer's target price needs ${Math.round(discount * 100)} % off list`} (${draft.approval})`,
         });
-        this.story.advance(nextOfficeMoment(this.story.now + random.int(1, 20) * HOUR, managerHours));
-        const manager = this.world.team.manager;
+        this.story.advance(
+          officeMoment(this.story.now + random.int(1, 20) * HOUR, managerHours, this.random),
+        );
+        const manager = this.world.team.managerActor;
         const meta = { actor: manager, cause: { kind: 'person' as const, id: manager.userId } };
         if (rejectNext && attempt === 0) {
           this.command(
             'RejectQuote',
-            { quoteId: draft.quote.quoteId, reason: 'Margin too thin for this volume; offer at most half that discount' },
+            {
+              quoteId: draft.quote.quoteId,
+              reason: 'Margin too thin for this volume; offer at most half that discount',
+            },
             meta,
           );
           rejectNext = false;
           discount = Math.max(0, discount / 2);
           continue;
         }
-        this.command('ApproveQuote', { quoteId: draft.quote.quoteId, note: 'Approved to win the volume' }, meta);
+        this.command(
+          'ApproveQuote',
+          { quoteId: draft.quote.quoteId, note: 'Approved to win the volume' },
+          meta,
+        );
       }
       this.story.advance(this.story.now + random.int(10, 240) * MINUTE);
       this.command('SendQuote', { quoteId: draft.quote.quoteId });
@@ -302,9 +346,18 @@ export class DealRun {
     }
   }
 
-  private draft(discount: number, withOptions: boolean): { quote: QuoteRecord; approval: boolean } {
+  private draft(
+    discount: number,
+    withOptions: boolean,
+  ): { quote: QuoteRecord; approval: string | undefined } {
     const random = this.random;
-    this.story.advance(nextOfficeMoment(this.story.now + random.int(1, 30) * HOUR, repHours(repById(this.world.team, this.ownerId))));
+    this.story.advance(
+      officeMoment(
+        this.story.now + random.int(1, 30) * HOUR,
+        repHours(repById(this.world.team, this.ownerId)),
+        this.random,
+      ),
+    );
     const unitPrice = Math.round(this.priceIn(this.product.listUsdCents) * (1 - discount));
     const unitCost = this.priceIn(this.product.costUsdCents);
     const lines: QuoteLine[] = [
@@ -317,12 +370,15 @@ export class DealRun {
         unitCostMinor: unitCost,
       },
     ];
-    const companion = productsOf(this.product.line).find((p) => p.sku !== this.product.sku);
-    if (companion && random.chance(0.3)) {
+    const companion = this.companion;
+    if (companion) {
       lines.push({
         sku: companion.sku,
         description: companion.description,
-        quantity: Math.max(companion.moq, Math.round(this.quantity / 5 / companion.step) * companion.step),
+        quantity: Math.max(
+          companion.moq,
+          Math.round(this.quantity / 5 / companion.step) * companion.step,
+        ),
         unit: companion.unit,
         unitPriceMinor: Math.round(this.priceIn(companion.listUsdCents) * (1 - discount)),
         unitCostMinor: this.priceIn(companion.costUsdCents),
@@ -335,7 +391,13 @@ export class DealRun {
       withOptions && tiers
         ? [
             { tier: 'good', sku: tiers.good, label: 'Economy variant', price: 0.82, cost: 0.8 },
-            { tier: 'better', sku: this.product.sku, label: 'Standard (as quoted)', price: 1, cost: 1 },
+            {
+              tier: 'better',
+              sku: this.product.sku,
+              label: 'Standard (as quoted)',
+              price: 1,
+              cost: 1,
+            },
             { tier: 'best', sku: tiers.best, label: 'Premium variant', price: 1.28, cost: 1.22 },
           ].map((tier) => ({
             tier: tier.tier,
@@ -352,11 +414,12 @@ export class DealRun {
             ],
           }))
         : undefined;
-    let approval = this.needsApproval(total, cost, true);
+    let approval = this.approvalReason(total, cost, true);
     for (const option of options ?? []) {
       const line = option.lines[0];
       const optionTotal = line.quantity * line.unitPriceMinor;
-      if (this.needsApproval(optionTotal, line.quantity * line.unitCostMinor, false)) approval = true;
+      const reason = this.approvalReason(optionTotal, line.quantity * line.unitCostMinor, false);
+      if (reason && !approval) approval = `${option.tier} option: ${reason}`;
     }
     const [minLead, maxLead] = this.product.leadTimeDays;
     const quote: QuoteRecord = {
@@ -393,7 +456,11 @@ export class DealRun {
     this.wonAt = this.story.now;
     this.orderReference = orderReference;
     this.tasks.completeOpen('Settled with the order');
-    this.tasks.createFor('won', this.world.policies.stages.outcomes.won.taskTemplates, this.ownerId);
+    this.tasks.createFor(
+      'won',
+      this.world.policies.stages.outcomes.won.taskTemplates,
+      this.ownerId,
+    );
     return orderReference;
   }
 
@@ -460,7 +527,7 @@ export class DealRun {
     this.transfer(
       departure.successor.id,
       `${departure.leaver.name} left the company; ${unpaid ? 'open receivable' : 'open deal'} handed to ${departure.successor.name}`,
-      this.world.team.manager,
+      this.world.team.managerActor,
     );
   }
 }
@@ -475,4 +542,3 @@ const hasRate = (fx: World['policies']['fx'], currency: string, day: string): bo
 };
 
 export const isPricedIn = hasRate;
-export { PRODUCTS };

@@ -3,7 +3,7 @@ import { SCORE_DIMENSIONS } from '../../../domain/policies/scoring-policy';
 import { InquiryChannel } from '../../../domain/shared/channels';
 import { deriveId } from '../../http/command-sender';
 import { EventActor } from '../../event-store/event-store.port';
-import { DAY, HOUR, iso, MINUTE, nextOfficeMoment, OfficeHours } from './business-hours';
+import { HOUR, iso, MINUTE, officeMoment, OfficeHours } from './business-hours';
 import { ConvertDetails, Story } from './plan';
 import { makeInquiry, payloadHash, Prospect } from './prospects';
 import { actorOf, employed, Rep, repById } from './team';
@@ -33,13 +33,21 @@ export const managerHours: OfficeHours = {
 };
 
 /** How a rep answers a buyer who came in through a channel. */
-export const replyChannel = (world: World, channel: InquiryChannel, prospect: Prospect): ResponseChannel => {
+export const replyChannel = (
+  world: World,
+  channel: InquiryChannel,
+  prospect: Prospect,
+): ResponseChannel => {
   const random = world.random;
-  if (channel === 'alibaba' || channel === 'made_in_china') return random.chance(0.7) ? 'b2b_platform' : 'email';
+  if (channel === 'alibaba' || channel === 'made_in_china')
+    return random.chance(0.7) ? 'b2b_platform' : 'email';
   if (channel === 'linkedin') return random.chance(0.7) ? 'linkedin' : 'email';
   if (channel === 'facebook') return random.chance(0.6) ? 'facebook' : 'whatsapp';
   if (channel === 'other') return 'phone';
-  if (['AE', 'SA', 'EG', 'IN', 'NG', 'BR', 'MX', 'TR'].includes(prospect.country.code) && random.chance(0.3))
+  if (
+    ['AE', 'SA', 'EG', 'IN', 'NG', 'BR', 'MX', 'TR'].includes(prospect.country.code) &&
+    random.chance(0.3)
+  )
     return 'whatsapp';
   if (prospect.country.code === 'VN' && random.chance(0.3)) return 'wechat';
   return 'email';
@@ -61,7 +69,8 @@ export class LeadRecord {
   ) {
     this.receivedAt = story.now;
     const departure = world.team.departure;
-    if (departure && departure.at > story.now) story.schedule(departure.at, () => this.onDeparture());
+    if (departure && departure.at > story.now)
+      story.schedule(departure.at, () => this.onDeparture());
   }
 
   /** Receives an inquiry at the story's current time, as the importer. */
@@ -138,11 +147,18 @@ export class LeadRecord {
     const language = this.prospect.country.language.slice(0, 2);
     if (this.owner.languages.includes(language) || language === 'en') return false;
     const colleague = this.world.team.reps.find(
-      (rep) => rep.id !== this.ownerId && rep.languages.includes(language) && employed(rep, this.story.now),
+      (rep) =>
+        rep.id !== this.ownerId &&
+        rep.languages.includes(language) &&
+        employed(rep, this.story.now),
     );
     if (!colleague) return false;
     this.story.advance(this.story.now + this.world.random.int(10, 90) * MINUTE);
-    this.transfer(colleague.id, `Buyer writes in ${language}; ${colleague.name} speaks it`, this.world.team.teamLead);
+    this.transfer(
+      colleague.id,
+      `Buyer writes in ${language}; ${colleague.name} speaks it`,
+      this.world.team.teamLeadActor,
+    );
     return true;
   }
 
@@ -164,19 +180,29 @@ export class LeadRecord {
    */
   firstResponse(pace: 'prompt' | 'slow' = 'prompt'): void {
     const random = this.world.random;
-    const opensAt = nextOfficeMoment(this.story.now, repHours(this.owner));
+    const opensAt = officeMoment(this.story.now, repHours(this.owner), this.world.random);
     const delay =
-      pace === 'slow' ? random.int(3, 40) * HOUR : random.weighted([[random.int(4, 28), 7], [random.int(30, 180), 3]]) * MINUTE;
-    const sentAt = nextOfficeMoment(opensAt + delay, repHours(this.owner));
+      pace === 'slow'
+        ? random.int(3, 40) * HOUR
+        : random.weighted([
+            [random.int(4, 28), 8],
+            [random.int(30, 180), 2],
+          ]) * MINUTE;
+    const sentAt = officeMoment(opensAt + delay, repHours(this.owner), this.world.random);
     const channel = replyChannel(this.world, this.channel, this.prospect);
     // Reps on WhatsApp log the chat later; now and then the archived email turns out to be earlier.
     const archivedEarlier = channel === 'whatsapp' && random.chance(0.25);
     this.story.advance(sentAt + random.int(2, 25) * MINUTE);
-    this.respond('outbound', channel, sentAt, random.pick([
-      'Thanks for your inquiry; sent catalogue and asked for quantity, destination port and certificates',
-      'Acknowledged the RFQ; asked for drawings and the target delivery date',
-      'Replied with datasheet and MOQ; asked about the application',
-    ]));
+    this.respond(
+      'outbound',
+      channel,
+      sentAt,
+      random.pick([
+        'Thanks for your inquiry; sent catalogue and asked for quantity, destination port and certificates',
+        'Acknowledged the RFQ; asked for drawings and the target delivery date',
+        'Replied with datasheet and MOQ; asked about the application',
+      ]),
+    );
     if (archivedEarlier) {
       const emailedAt = Math.max(this.receivedAt + MINUTE, sentAt - random.int(5, 40) * MINUTE);
       this.story.advance(this.story.now + random.int(2, 20) * HOUR);
@@ -191,7 +217,11 @@ export class LeadRecord {
           at: iso(emailedAt),
           summary: 'Auto-acknowledgement email found in the archive',
         },
-        { actor: INTAKE, cause: { kind: 'import', id: 'email-archive' }, reason: 'Email archive sync' },
+        {
+          actor: INTAKE,
+          cause: { kind: 'import', id: 'email-archive' },
+          reason: 'Email archive sync',
+        },
       );
     }
     this.responded = true;
@@ -211,7 +241,11 @@ export class LeadRecord {
   /** The buyer writes back within a few days, in their own office hours. */
   buyerReplies(summary: string): void {
     const random = this.world.random;
-    const at = nextOfficeMoment(this.story.now + random.int(2, 72) * HOUR, customerHours(this.prospect));
+    const at = officeMoment(
+      this.story.now + random.int(2, 72) * HOUR,
+      customerHours(this.prospect),
+      this.world.random,
+    );
     this.story.advance(at + random.int(10, 240) * MINUTE);
     this.respond('inbound', replyChannel(this.world, this.channel, this.prospect), at, summary);
   }
@@ -223,18 +257,36 @@ export class LeadRecord {
     const [min, max] = quality === 'high' ? [3, 5] : quality === 'medium' ? [2, 4] : [0, 2];
     const dimensions = Object.fromEntries(SCORE_DIMENSIONS.map((d) => [d, random.int(min, max)]));
     this.story.advance(this.story.now + random.int(5, 60) * MINUTE);
-    this.story.domain('lead', this.leadId, 'RecordScore', { leadId: this.leadId, dimensions }, this.asOwner());
+    this.story.domain(
+      'lead',
+      this.leadId,
+      'RecordScore',
+      { leadId: this.leadId, dimensions },
+      this.asOwner(),
+    );
   }
 
   qualify(note: string): void {
     this.story.advance(this.story.now + this.world.random.int(10, 240) * MINUTE);
-    this.story.domain('lead', this.leadId, 'QualifyLead', { leadId: this.leadId, note }, this.asOwner());
+    this.story.domain(
+      'lead',
+      this.leadId,
+      'QualifyLead',
+      { leadId: this.leadId, note },
+      this.asOwner(),
+    );
     this.status = 'qualified';
   }
 
   nurture(reason: string): void {
     this.story.advance(this.story.now + this.world.random.int(1, 48) * HOUR);
-    this.story.domain('lead', this.leadId, 'NurtureLead', { leadId: this.leadId, reason }, this.asOwner());
+    this.story.domain(
+      'lead',
+      this.leadId,
+      'NurtureLead',
+      { leadId: this.leadId, reason },
+      this.asOwner(),
+    );
     this.status = 'nurturing';
   }
 
@@ -279,9 +331,7 @@ export class LeadRecord {
     this.transfer(
       departure.successor.id,
       `${departure.leaver.name} left the company; open leads handed to ${departure.successor.name}`,
-      this.world.team.manager,
+      this.world.team.managerActor,
     );
   }
 }
-
-export const DAYS = (n: number): number => n * DAY;

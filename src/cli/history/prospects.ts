@@ -3,7 +3,7 @@ import { AttachmentMeta, Inquirer } from '../../../domain/lead/lead.commands';
 import { InquiryChannel } from '../../../domain/shared/channels';
 import { Incoterm } from '../../../domain/shared/trade-terms';
 import { Product, ProductLine, PRODUCTS } from './catalogue';
-import { ascii, Country, phoneFor, pickCountry, slug } from './countries';
+import { Country, phoneFor, pickCountry, slug } from './countries';
 import { Random, sha256Hex } from './random';
 
 export interface Person {
@@ -252,5 +252,3 @@ export function makeInquiry(
 /** sha256 of the inquiry as the channel delivered it. */
 export const payloadHash = (channel: InquiryChannel, content: InquiryContent, at: number): string =>
   sha256Hex(JSON.stringify({ channel, ...content, at }));
-
-export { ascii };

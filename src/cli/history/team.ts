@@ -1,13 +1,23 @@
+import { Role } from '../../../domain/shared/roles';
 import { EventActor } from '../../event-store/event-store.port';
-import { Region } from './countries';
+import { COUNTRIES, Region } from './countries';
+import { Random } from './random';
 
 const DAY = 86_400_000;
+const STAFF_DOMAIN = 'ningbo-flowtech.example';
 
-export interface Rep {
+export interface Member {
+  /** A user id like the ones identity issues (UUIDv7). */
   id: string;
   name: string;
+  email: string;
+  role: Role;
+  teamKey?: Region;
+}
+
+export interface Rep extends Member {
   region: Region;
-  /** The zone whose office hours the rep works (reps keep their buyers' hours). */
+  /** The zone of the team calendar the rep works to (reps keep their buyers' office hours). */
   shiftZone: string;
   languages: string[];
   joinsAt?: number;
@@ -16,94 +26,109 @@ export interface Rep {
   away?: { from: number; to: number };
 }
 
+export interface SalesTeam {
+  key: Region;
+  id: string;
+  name: string;
+  countries: string[];
+  calendarKey: string;
+  zone: string;
+  leadId?: string;
+}
+
 export interface Team {
   reps: Rep[];
-  manager: EventActor;
-  teamLead: EventActor;
+  teams: SalesTeam[];
+  manager: Member;
+  teamLead: Member;
+  managerActor: EventActor;
+  teamLeadActor: EventActor;
   /** The rep who leaves, the colleague who takes over, and when. */
   departure?: { leaver: Rep; successor: Rep; at: number };
 }
 
-export const actorOf = (rep: Rep): EventActor => ({ userId: rep.id, role: 'rep' });
+export const actorOf = (member: Member): EventActor => ({ userId: member.id, role: member.role });
 
-/** Eight reps in four regional teams; one leaves during the period and a new hire takes over. */
-export function buildTeam(from: number, until: number): Team {
+const TEAMS: Array<Omit<SalesTeam, 'id' | 'countries'>> = [
+  { key: 'mena', name: 'Middle East & Türkiye', calendarKey: 'dubai-sales', zone: 'Asia/Dubai' },
+  { key: 'europe', name: 'Europe', calendarKey: 'berlin-sales', zone: 'Europe/Berlin' },
+  { key: 'americas', name: 'Americas', calendarKey: 'chicago-sales', zone: 'America/Chicago' },
+  {
+    key: 'apac_africa',
+    name: 'Asia-Pacific & Africa',
+    calendarKey: 'shenzhen-sales',
+    zone: 'Asia/Shanghai',
+  },
+];
+
+const email = (name: string): string =>
+  `${name.toLowerCase().replace(/\s+/g, '.')}@${STAFF_DOMAIN}`;
+
+/**
+ * Eight reps in four regional teams, a team lead and the sales manager; one rep leaves during the
+ * period and a new hire takes over their book. Ids are drawn from the run's id generator.
+ */
+export function buildTeam(from: number, until: number, ids: Random): Team {
   const span = until - from;
   const leaveAt = until - Math.min(150 * DAY, Math.floor(span * 0.3));
+  const teams: SalesTeam[] = TEAMS.map((team) => ({
+    ...team,
+    id: ids.uuidv7(from - 60 * DAY),
+    countries: COUNTRIES.filter((country) => country.region === team.key).map((c) => c.code),
+  }));
+  const zoneOf = (region: Region) => teams.find((team) => team.key === region)!.zone;
+  const rep = (
+    name: string,
+    region: Region,
+    languages: string[],
+    extra: Partial<Rep> = {},
+  ): Rep => ({
+    id: ids.uuidv7(from - 60 * DAY),
+    name,
+    email: email(name),
+    role: 'rep',
+    teamKey: region,
+    region,
+    shiftZone: zoneOf(region),
+    languages,
+    ...extra,
+  });
   const reps: Rep[] = [
-    {
-      id: 'rep.li.na',
-      name: 'Li Na',
-      region: 'mena',
-      shiftZone: 'Asia/Dubai',
-      languages: ['en', 'ar'],
-    },
-    {
-      id: 'rep.omar.haddad',
-      name: 'Omar Haddad',
-      region: 'mena',
-      shiftZone: 'Asia/Dubai',
-      languages: ['en', 'ar', 'tr'],
-      leavesAt: leaveAt,
-    },
-    {
-      id: 'rep.sara.khan',
-      name: 'Sara Khan',
-      region: 'mena',
-      shiftZone: 'Asia/Dubai',
-      languages: ['en', 'ar'],
-      joinsAt: leaveAt - 21 * DAY,
-    },
-    {
-      id: 'rep.anna.schmidt',
-      name: 'Anna Schmidt',
-      region: 'europe',
-      shiftZone: 'Europe/Berlin',
-      languages: ['en', 'de', 'fr'],
-    },
-    {
-      id: 'rep.wang.lei',
-      name: 'Wang Lei',
-      region: 'europe',
-      shiftZone: 'Europe/Berlin',
-      languages: ['en'],
-    },
-    {
-      id: 'rep.carlos.mendes',
-      name: 'Carlos Mendes',
-      region: 'americas',
-      shiftZone: 'America/Sao_Paulo',
-      languages: ['en', 'es', 'pt'],
-    },
-    {
-      id: 'rep.emily.zhou',
-      name: 'Emily Zhou',
-      region: 'americas',
-      shiftZone: 'America/Chicago',
-      languages: ['en'],
-    },
-    {
-      id: 'rep.priya.nair',
-      name: 'Priya Nair',
-      region: 'apac_africa',
-      shiftZone: 'Asia/Kolkata',
-      languages: ['en', 'hi'],
-    },
-    {
-      id: 'rep.chen.jie',
-      name: 'Chen Jie',
-      region: 'apac_africa',
-      shiftZone: 'Asia/Shanghai',
-      languages: ['en', 'vi'],
+    rep('Li Na', 'mena', ['en', 'ar']),
+    rep('Omar Haddad', 'mena', ['en', 'ar', 'tr'], { leavesAt: leaveAt }),
+    rep('Sara Khan', 'mena', ['en', 'ar'], { joinsAt: leaveAt - 21 * DAY }),
+    rep('Anna Schmidt', 'europe', ['en', 'de', 'fr']),
+    rep('Wang Lei', 'europe', ['en']),
+    rep('Carlos Mendes', 'americas', ['en', 'es', 'pt']),
+    rep('Emily Zhou', 'americas', ['en']),
+    rep('Priya Nair', 'apac_africa', ['en', 'hi']),
+    rep('Chen Jie', 'apac_africa', ['en', 'vi'], {
       away: { from: until - 300 * DAY, to: until - 279 * DAY },
-    },
+    }),
   ];
-  const leaver = reps.find((rep) => rep.id === 'rep.omar.haddad')!;
-  const successor = reps.find((rep) => rep.id === 'rep.sara.khan')!;
+  const teamLead: Member = {
+    id: ids.uuidv7(from - 60 * DAY),
+    name: 'Liu Yang',
+    email: email('Liu Yang'),
+    role: 'team_lead',
+    teamKey: 'mena',
+  };
+  teams[0].leadId = teamLead.id;
+  const manager: Member = {
+    id: ids.uuidv7(from - 60 * DAY),
+    name: 'Zhang Min',
+    email: email('Zhang Min'),
+    role: 'manager',
+  };
+  const leaver = reps[1];
+  const successor = reps[2];
   return {
     reps,
-    manager: { userId: 'mgr.zhang.min', role: 'manager' },
-    teamLead: { userId: 'tl.liu.yang', role: 'team_lead' },
+    teams,
+    manager,
+    teamLead,
+    managerActor: actorOf(manager),
+    teamLeadActor: actorOf(teamLead),
     departure: leaveAt > from + 60 * DAY ? { leaver, successor, at: leaveAt } : undefined,
   };
 }

@@ -35,6 +35,8 @@ export class World {
   dealsPlanned = 0;
   leadsPlanned = 0;
   accountsPlanned = 0;
+  /** First deals still to come from stories not yet planned: repeat orders must leave room for them. */
+  reservedDeals = 0;
   private readonly roundRobin = new Map<Region, number>();
   private readonly domains = new Set<string>();
   private orderNumbers = 4100;
@@ -83,6 +85,10 @@ export class World {
     }
     this.domains.add(domain);
     return domain;
+  }
+
+  mayAddDeal(): boolean {
+    return this.dealsPlanned + this.reservedDeals < this.dealTarget;
   }
 
   nextOrderNumber(): number {
