@@ -1,0 +1,192 @@
+/**
+ * `npm run bench:api`: requests/s and latency of the real HTTP app under autocannon, in one run:
+ * GET /health (the floor: routing, middleware, JSON) and POST /api/inquiries (validation, the
+ * command bus, the decider, personal-data encryption and a durable SQLite append), each with
+ * ~10 connections for BENCH_DURATION seconds (10). The server runs in a child process on
+ * 127.0.0.1 over a temporary DATA_DIR; target: create-inquiry ≥ 25 % of health requests/s.
+ * A FAIL is a measurement and exits 0; only a crash exits 1.
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inquiryBodies } from './api-inquiries';
+import type { ServerMessage } from './api-server';
+
+const envInt = (name: string, fallback: number): number => {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1)
+    throw new Error(`${name} must be a positive integer`);
+  return parsed;
+};
+
+const DURATION = envInt('BENCH_DURATION', 10);
+const CONNECTIONS = envInt('BENCH_CONNECTIONS', 10);
+const TARGET = 0.25;
+const ADMIN = { email: 'bench.admin@tradeflow.test', password: 'benchmark admin password' };
+
+interface Measured {
+  label: string;
+  result: autocannon.Result;
+}
+
+function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(join(__dirname, 'api-server.ts'), [], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      TRADEFLOW_ADMIN_EMAIL: ADMIN.email,
+      TRADEFLOW_ADMIN_PASSWORD: ADMIN.password,
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`The server exited (code ${code}) before it listened`)),
+    );
+    child.once('message', (message: ServerMessage) => {
+      if (message.kind === 'listening') resolve({ child, port: message.port });
+      else reject(new Error(`The server failed to start:\n${message.error}`));
+    });
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.send('stop');
+  const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timeout);
+}
+
+async function json(url: string, init: RequestInit): Promise<Record<string, unknown>> {
+  const response = await fetch(url, init);
+  const body = (await response.json()) as Record<string, unknown>;
+  if (!response.ok)
+    throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** An intake key, obtained the way an integrator would: the admin signs in and issues one. */
+async function intakeKey(baseUrl: string): Promise<string> {
+  const session = await json(`${baseUrl}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  const issued = await json(`${baseUrl}/api/tokens`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${String(session.token)}`,
+    },
+    body: JSON.stringify({
+      kind: 'intake',
+      source: 'website-form',
+      label: 'API benchmark',
+      expiresInDays: 1,
+    }),
+  });
+  return String(issued.token);
+}
+
+function load(
+  url: string,
+  duration: number,
+  request: Pick<autocannon.Options, 'method' | 'headers' | 'requests'>,
+): Promise<autocannon.Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration, ...request });
+}
+
+async function measure(baseUrl: string, key: string): Promise<Measured[]> {
+  const nextBody = inquiryBodies('api-bench');
+  const inquiries = {
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    requests: [
+      {
+        method: 'POST' as const,
+        path: '/api/inquiries',
+        setupRequest: (request: autocannon.Request) => ({ ...request, body: nextBody() }),
+      },
+    ],
+  };
+  const health = { method: 'GET' as const };
+  // Warm-up: JIT, connection pools, SQLite page cache, key store.
+  await load(`${baseUrl}/health`, 2, health);
+  await load(baseUrl, 2, inquiries);
+  return [
+    { label: 'GET /health', result: await load(`${baseUrl}/health`, DURATION, health) },
+    { label: 'POST /api/inquiries', result: await load(baseUrl, DURATION, inquiries) },
+  ];
+}
+
+function report(measured: Measured[]): void {
+  const n = (value: number, digits = 0) =>
+    value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const rows = [
+    ['endpoint', 'requests/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
+    ...measured.map(({ label, result }) => [
+      label,
+      n(result.requests.average),
+      n(result.latency.p50, 1),
+      n(result.latency.p99, 1),
+      n(result.requests.total),
+      n(result.non2xx),
+      n(result.errors),
+    ]),
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, column) =>
+          column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+        )
+        .join('  '),
+    );
+  const [health, inquiries] = measured.map(({ result }) => result);
+  const ratio = inquiries.requests.average / health.requests.average;
+  const clean =
+    inquiries.non2xx === 0 && inquiries.errors === 0 && health.non2xx === 0 && health.errors === 0;
+  const verdict = ratio >= TARGET && clean ? 'PASS' : 'FAIL';
+  console.log(
+    `\ncreate-inquiry / health: ${(ratio * 100).toFixed(1)} %  (target ≥ ${TARGET * 100} %)  ${verdict}` +
+      (clean ? '' : '  (some requests failed: see non-2xx / errors)'),
+  );
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tradeflow-bench-api-'));
+  let child: ChildProcess | undefined;
+  try {
+    const server = await startServer(dataDir);
+    child = server.child;
+    child.on('exit', (code, signal) => {
+      if (code !== 0 && code !== null) console.error(`The server crashed (exit ${code ?? signal})`);
+    });
+    const baseUrl = `http://127.0.0.1:${server.port}`;
+    console.log(
+      `API benchmark: ${CONNECTIONS} connections, ${DURATION} s per endpoint after a 2 s warm-up; ` +
+        `server in a child process on 127.0.0.1:${server.port} (embedded SQLite, synchronous ${process.env.SQLITE_SYNCHRONOUS ?? 'FULL'}); ` +
+        `Node ${process.version}, ${availableParallelism()} CPUs\n`,
+    );
+    const key = await intakeKey(baseUrl);
+    const measured = await measure(baseUrl, key);
+    if (child.exitCode !== null) throw new Error('The server died during the run');
+    report(measured);
+  } finally {
+    if (child) await stopServer(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
