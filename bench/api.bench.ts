@@ -2,7 +2,7 @@
  * `npm run bench:api`: requests/s and latency of the real HTTP app under autocannon, in one run:
  * GET /health (the floor: routing, middleware, JSON) and POST /api/inquiries (validation, the
  * command bus, the decider, personal-data encryption and a durable SQLite append), each with
- * ~10 connections for BENCH_DURATION seconds (10). The server runs in a child process on
+ * 10 and 25 connections (BENCH_CONNECTIONS) for BENCH_DURATION seconds (10) each. The server runs in a child process on
  * 127.0.0.1 over a temporary DATA_DIR; target: create-inquiry ≥ 25 % of health requests/s.
  * A FAIL is a measurement and exits 0; only a crash exits 1.
  */
@@ -24,7 +24,11 @@ const envInt = (name: string, fallback: number): number => {
 };
 
 const DURATION = envInt('BENCH_DURATION', 10);
-const CONNECTIONS = envInt('BENCH_CONNECTIONS', 10);
+/** Both endpoints are measured at each level; writes group-commit, so concurrency matters. */
+const CONNECTION_LEVELS = (process.env.BENCH_CONNECTIONS ?? '10,25')
+  .split(',')
+  .map((level) => Number(level.trim()))
+  .filter((level) => Number.isInteger(level) && level > 0);
 const TARGET = 0.25;
 const ADMIN = { email: 'bench.admin@tradeflow.test', password: 'benchmark admin password' };
 
@@ -35,7 +39,13 @@ interface Measured {
 
 function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(join(__dirname, 'api-server.ts'), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    execArgv: [
+      '-r',
+      'ts-node/register/transpile-only',
+      ...(process.env.BENCH_SERVER_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`]
+        : []),
+    ],
     env: {
       ...process.env,
       DATA_DIR: dataDir,
@@ -99,11 +109,12 @@ function load(
   url: string,
   duration: number,
   request: Pick<autocannon.Options, 'method' | 'headers' | 'requests'>,
+  connections: number,
 ): Promise<autocannon.Result> {
-  return autocannon({ url, connections: CONNECTIONS, duration, ...request });
+  return autocannon({ url, connections, duration, ...request });
 }
 
-async function measure(baseUrl: string, key: string): Promise<Measured[]> {
+async function measure(baseUrl: string, key: string, connections: number): Promise<Measured[]> {
   const nextBody = inquiryBodies('api-bench');
   const inquiries = {
     method: 'POST' as const,
@@ -118,11 +129,17 @@ async function measure(baseUrl: string, key: string): Promise<Measured[]> {
   };
   const health = { method: 'GET' as const };
   // Warm-up: JIT, connection pools, SQLite page cache, key store.
-  await load(`${baseUrl}/health`, 2, health);
-  await load(baseUrl, 2, inquiries);
+  await load(`${baseUrl}/health`, 2, health, connections);
+  await load(baseUrl, 2, inquiries, connections);
   return [
-    { label: 'GET /health', result: await load(`${baseUrl}/health`, DURATION, health) },
-    { label: 'POST /api/inquiries', result: await load(baseUrl, DURATION, inquiries) },
+    {
+      label: 'GET /health',
+      result: await load(`${baseUrl}/health`, DURATION, health, connections),
+    },
+    {
+      label: 'POST /api/inquiries',
+      result: await load(baseUrl, DURATION, inquiries, connections),
+    },
   ];
 }
 
@@ -172,14 +189,18 @@ async function main(): Promise<void> {
     });
     const baseUrl = `http://127.0.0.1:${server.port}`;
     console.log(
-      `API benchmark: ${CONNECTIONS} connections, ${DURATION} s per endpoint after a 2 s warm-up; ` +
+      `API benchmark: ${CONNECTION_LEVELS.join(' and ')} connections, ${DURATION} s per endpoint after a 2 s warm-up; ` +
         `server in a child process on 127.0.0.1:${server.port} (embedded SQLite, synchronous ${process.env.SQLITE_SYNCHRONOUS ?? 'FULL'}); ` +
         `Node ${process.version}, ${availableParallelism()} CPUs\n`,
     );
     const key = await intakeKey(baseUrl);
-    const measured = await measure(baseUrl, key);
-    if (child.exitCode !== null) throw new Error('The server died during the run');
-    report(measured);
+    for (const connections of CONNECTION_LEVELS) {
+      const measured = await measure(baseUrl, key, connections);
+      if (child.exitCode !== null) throw new Error('The server died during the run');
+      console.log(`— ${connections} connections`);
+      report(measured);
+      console.log('');
+    }
   } finally {
     if (child) await stopServer(child);
     rmSync(dataDir, { recursive: true, force: true });

@@ -2,6 +2,8 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { join } from 'node:path';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
+import { UpcastingEventStore } from '../event-store/upcasting/upcasting-event-store';
 import { Metrics } from '../observability/metrics';
 import { KeyedHasher } from '../personal-data/keyed-hash';
 import { deriveSecret, loadMasterKey } from '../personal-data/master-key';
@@ -30,9 +32,16 @@ const MASTER_KEY = Symbol('MASTER_KEY');
     },
     {
       provide: SUBJECT_KEY_STORE,
-      inject: [APP_SETTINGS, MASTER_KEY],
-      useFactory: (settings: AppSettings, masterKey: Buffer) =>
-        new SqliteSubjectKeyStore(join(settings.dataDir, 'keys.sqlite'), masterKey),
+      inject: [APP_SETTINGS, MASTER_KEY, EVENT_STORE],
+      useFactory: (settings: AppSettings, masterKey: Buffer, store: EventStore) => {
+        const adapter = store instanceof UpcastingEventStore ? store.inner : store;
+        return new SqliteSubjectKeyStore(
+          adapter instanceof SqliteEventStore
+            ? adapter.sharedConnection()
+            : join(settings.dataDir, 'keys.sqlite'),
+          masterKey,
+        );
+      },
     },
     {
       provide: PersonalDataCipher,

@@ -22,6 +22,7 @@ import {
   RecordedEvent,
   SubscribeOptions,
 } from '../event-store.port';
+import { SharedSqliteConnection, SqliteGroupCommit } from '../../shared/sqlite-group-commit';
 import { createEventTables, decodePosition, encodePosition } from './sqlite-schema';
 import { SqliteSubscription } from './sqlite-subscription';
 
@@ -74,11 +75,7 @@ export class SqliteEventStore implements EventStore {
     { revision: number; occurred_ms: number }
   >;
   private readonly insertEvent: Database.Statement;
-  private readonly appendTransaction: (
-    streamName: string,
-    events: PreparedEvent[],
-    expected: ExpectedRevision,
-  ) => AppendResult;
+  private readonly commits: SqliteGroupCommit;
   readonly pollIntervalMs: number;
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
@@ -101,10 +98,9 @@ export class SqliteEventStore implements EventStore {
       `INSERT INTO events (stream, revision, id, type, data, metadata, occurred_ms, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const transaction = this.db.transaction(this.appendInTransaction.bind(this));
-    // IMMEDIATE takes the write lock before the revision check, so another connection cannot interleave.
-    this.appendTransaction = (stream, events, expected) =>
-      transaction.immediate(stream, events, expected);
+    // Each batch is an IMMEDIATE transaction: the write lock is held before any revision check, so
+    // another connection cannot interleave.
+    this.commits = new SqliteGroupCommit(this.db);
   }
 
   async append(
@@ -121,9 +117,15 @@ export class SqliteEventStore implements EventStore {
       occurredMs: occurredMillis[index],
       occurredAt: event.metadata.occurredAt,
     }));
-    const result = this.guard(() =>
-      this.appendTransaction(streamName, prepared, options.expectedRevision),
-    );
+    if (!this.db.open) throw new StoreUnavailableError('The SQLite event store is closed');
+    let result: AppendResult;
+    try {
+      result = await this.commits.run(() =>
+        this.appendInTransaction(streamName, prepared, options.expectedRevision),
+      );
+    } catch (error) {
+      throw mapSqliteError(error);
+    }
     for (const listener of this.appendListeners) listener();
     return result;
   }
@@ -164,6 +166,11 @@ export class SqliteEventStore implements EventStore {
       ).lastInsertRowid;
     });
     return { nextExpectedRevision: actual + events.length, position: encodePosition(position) };
+  }
+
+  /** For the embedded subject-key store: new keys then share the events' commits and fsyncs. */
+  sharedConnection(): SharedSqliteConnection {
+    return { db: this.db, commits: this.commits };
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -256,18 +263,25 @@ export class SqliteEventStore implements EventStore {
     try {
       return work();
     } catch (error) {
-      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new InvalidAppendError('events[].id', 'an event with this id is already stored');
-      }
-      if (
-        error instanceof Database.SqliteError &&
-        /^SQLITE_(BUSY|IOERR|CANTOPEN|FULL)/.test(error.code)
-      ) {
-        throw new StoreUnavailableError(`SQLite event store: ${error.message}`, { cause: error });
-      }
-      throw error;
+      throw mapSqliteError(error);
     }
   }
+}
+
+function mapSqliteError(error: unknown): unknown {
+  if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    return new InvalidAppendError('events[].id', 'an event with this id is already stored');
+  }
+  if (
+    error instanceof Database.SqliteError &&
+    /^SQLITE_(BUSY|IOERR|CANTOPEN|FULL)/.test(error.code)
+  ) {
+    return new StoreUnavailableError(`SQLite event store: ${error.message}`, { cause: error });
+  }
+  if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
+    return new StoreUnavailableError('The SQLite event store is closed', { cause: error });
+  }
+  return error;
 }
 
 function filteredQuery(filter: AllFilter | undefined): { sql: string; params: string[] } {

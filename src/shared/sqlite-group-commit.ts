@@ -1,0 +1,69 @@
+import type Database from 'better-sqlite3';
+
+/** One SQLite connection and its group commit, shared by stores that live in the same file. */
+export interface SharedSqliteConnection {
+  db: Database.Database;
+  commits: SqliteGroupCommit;
+}
+
+interface Pending {
+  work: () => unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit: writes queued while the event loop is busy commit together in one transaction, so
+ * concurrent requests share one fsync instead of paying one each. Each write runs in its own
+ * savepoint, so one write's refusal rolls back only that write. Nothing resolves before the
+ * shared commit is durable.
+ */
+export class SqliteGroupCommit {
+  private queue: Pending[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Database.Database) {}
+
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const { work } of batch) {
+            try {
+              // A lone write needs no savepoint: its failure rolls back the whole, empty-otherwise batch.
+              outcomes.push({
+                ok: true,
+                value: batch.length === 1 ? work() : this.db.transaction(work)(),
+              });
+            } catch (error) {
+              if (batch.length === 1) throw error;
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, index) => {
+      const outcome = outcomes[index];
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
+    });
+  }
+}
