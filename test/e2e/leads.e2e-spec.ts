@@ -168,6 +168,43 @@ describe('leads through HTTP', () => {
     ]);
   });
 
+  it('replays a retry of every lead write with the same Idempotency-Key and writes nothing twice', async () => {
+    const retried = async (path: string, body: object, key: string) => {
+      const first = await api.post(path, body, { 'idempotency-key': key });
+      const again = await api.post(path, body, { 'idempotency-key': key });
+      expect(first.status).toBeLessThan(300);
+      expect(again.body).toEqual({ ...first.body, replayed: true });
+      return first.body;
+    };
+    const { id } = await retried('/api/inquiries', inquiry, 'retry-inquiry-1');
+    const history = async () => (await api.get(`/api/leads/${id}/history`)).body.length;
+    await retried(
+      `/api/leads/${id}/owner`,
+      { to: 'u-rep-1', reason: 'territory' },
+      'retry-owner-1',
+    );
+    await retried(
+      `/api/leads/${id}/responses`,
+      { direction: 'outbound', channel: 'email', at: new Date().toISOString() },
+      'retry-response-1',
+    );
+    const dimensions = {
+      requirementClarity: 2,
+      purchaseStage: 2,
+      volumeAndFrequency: 2,
+      termsAcceptability: 2,
+      responsiveness: 2,
+    };
+    await retried(`/api/leads/${id}/score`, { dimensions }, 'retry-score-1');
+    await retried(`/api/leads/${id}/nurture`, { reason: 'budget next year' }, 'retry-nurture-1');
+    await retried(`/api/leads/${id}/qualify`, { note: 'budget approved' }, 'retry-qualify-1');
+    expect(await history()).toBe(7);
+    const other = (await api.post('/api/inquiries', inquiry)).body.id;
+    await api.post(`/api/leads/${other}/owner`, { to: 'u-rep-1', reason: 'territory' });
+    await retried(`/api/leads/${other}/disqualify`, { reason: 'spam' }, 'retry-disqualify-1');
+    expect((await api.get(`/api/leads/${other}/history`)).body).toHaveLength(3);
+  });
+
   it('answers 404 for an unknown lead and 400 for a malformed id', async () => {
     expect((await api.get('/api/leads/0190a7e4-0000-7000-8000-000000000000')).body).toMatchObject({
       status: 404,
