@@ -14,6 +14,10 @@ import {
   ScoringPolicySchema,
   scoringPolicyCrossChecks,
 } from '../../config/schemas/scoring-policy.schema';
+import {
+  AssignmentPolicySchema,
+  assignmentPolicyCrossChecks,
+} from '../../config/schemas/assignment-policy.schema';
 import { fxRateTableProblems } from '../../domain/shared/money';
 import { FxPolicy } from '../../domain/policies/fx-policy';
 
@@ -28,6 +32,11 @@ export const POLICY_KINDS: Record<string, PolicyKind> = {
   stages: { kind: 'stages', schema: StagePolicySchema, crossChecks: stagePolicyExtraChecks },
   'loss-reasons': { kind: 'loss-reasons', schema: LossReasonPolicySchema, crossChecks: () => [] },
   scoring: { kind: 'scoring', schema: ScoringPolicySchema, crossChecks: scoringPolicyCrossChecks },
+  assignment: {
+    kind: 'assignment',
+    schema: AssignmentPolicySchema,
+    crossChecks: assignmentPolicyCrossChecks,
+  },
   fx: {
     kind: 'fx',
     schema: FxPolicySchema,
