@@ -89,6 +89,18 @@ export class BookOfBusiness {
     return records.sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id));
   }
 
+  /** Open leads plus open deals per holder: the load that least-loaded assignment balances. */
+  async openLoad(): Promise<Map<string, number>> {
+    await this.catchUp();
+    const load = new Map<string, number>();
+    for (const [streamName, holding] of this.holdings) {
+      if (!holding.open || !holding.holderId) continue;
+      if (!streamName.startsWith('lead-') && !streamName.startsWith('deal-')) continue;
+      load.set(holding.holderId, (load.get(holding.holderId) ?? 0) + 1);
+    }
+    return load;
+  }
+
   /** Serialised, so two questions at once never fold the same events twice. */
   catchUp(): Promise<void> {
     const run = this.tail.then(() => this.readNew());

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CLOCK, Clock } from '../shared/clock';
+import { LeadAssignment } from '../assignment/lead-assignment';
+import { currentRequestContext } from '../http/request-context';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -40,6 +42,7 @@ export class LeadsController {
     private readonly records: RecordReader,
     private readonly commandBus: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly assignment: LeadAssignment,
   ) {}
 
   @Post('inquiries')
@@ -55,7 +58,7 @@ export class LeadsController {
       body.occurredAt === undefined ||
       this.clock.now().getTime() - Date.parse(body.occurredAt) <= LIVE_WINDOW_MS;
     const payloadHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    return this.sender.send(
+    const received = await this.sender.send(
       'lead',
       leadId,
       {
@@ -74,6 +77,32 @@ export class LeadsController {
       headers,
       commandId,
     );
+    // Live inquiries arriving through an intake key are routed by the assignment rules; staff
+    // entering one keep it to triage or claim. A retry completes an assignment a crash cut off.
+    const context = currentRequestContext();
+    if (live && context?.principal?.kind === 'intake') {
+      const { state } = await this.records.lookUp<Lead>('lead', leadId);
+      const assigned = state.ownerId
+        ? undefined
+        : await this.assignment.assign(
+            {
+              leadId,
+              channel: body.channel,
+              country: body.inquirer.country,
+              at: state.receivedAt,
+            },
+            { commandId, correlationId: context.correlationId },
+          );
+      if (assigned) {
+        return {
+          ...received,
+          revision: assigned.revision,
+          position: assigned.position,
+          events: [...received.events, ...assigned.events.map((event) => event.type)],
+        };
+      }
+    }
+    return received;
   }
 
   @Get('leads/:id')

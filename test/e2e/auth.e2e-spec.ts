@@ -293,9 +293,19 @@ describe('authentication through HTTP', () => {
       });
 
       const created = await intake.post('/api/inquiries', inquiry('form@vogel.de'));
-      expect(created).toMatchObject({ status: 201, body: { events: ['InquiryReceived'] } });
-      const [event] = (await manager.get(`/api/leads/${created.body.id}/history`)).body;
+      // A live inquiry through an intake key is routed by the assignment rules at once; with no
+      // teams set up here, the policy's fallback owner gets it, under the rule's id and version.
+      expect(created).toMatchObject({
+        status: 201,
+        body: { events: ['InquiryReceived', 'LeadAssigned'] },
+      });
+      const [event, assigned] = (await manager.get(`/api/leads/${created.body.id}/history`)).body;
       expect(event.actor).toEqual({ userId: 'intake:website-form', role: 'intake' });
+      expect(assigned).toMatchObject({
+        actor: { userId: 'system', role: 'system' },
+        cause: { kind: 'rule', id: expect.stringMatching(/^assignment\.default#/), version: 1 },
+        data: { to: 'u-sales-manager' },
+      });
 
       const accountId = (await rep.post('/api/accounts', gulfValve)).body.id;
       const leadId = created.body.id;
@@ -332,8 +342,8 @@ describe('authentication through HTTP', () => {
         });
         expect(response.body.details).toMatchObject({ role: 'intake' });
       }
-      // Nothing was written by the refused attempts.
-      expect((await manager.get(`/api/leads/${leadId}/history`)).body).toHaveLength(1);
+      // Nothing was written by the refused attempts: still the inquiry and its assignment.
+      expect((await manager.get(`/api/leads/${leadId}/history`)).body).toHaveLength(2);
     });
 
     it('refuses a revoked token, and says so when revoking twice or an unknown one', async () => {

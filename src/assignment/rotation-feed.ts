@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { evolveRotation, initialRotation, RotationState } from '../../domain/assignment/rotation';
+import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+
+const PAGE = 1000;
+const FILTER = {
+  streamPrefixes: ['lead-'],
+  eventTypes: ['LeadAssigned', 'LeadOwnershipTransferred'],
+};
+
+/**
+ * The round-robin position of every rule, folded from the assignment events themselves: a
+ * restart re-reads them and continues where the rotation stood. Catches up before each answer.
+ */
+@Injectable()
+export class RotationFeed {
+  private state: RotationState = initialRotation;
+  private position?: string;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async current(): Promise<RotationState> {
+    for (;;) {
+      const batch = await this.store.readAll({
+        after: this.position,
+        maxCount: PAGE,
+        filter: FILTER,
+      });
+      for (const event of batch) {
+        this.state = evolveRotation(this.state, event);
+        this.position = event.position;
+      }
+      if (batch.length < PAGE) return this.state;
+    }
+  }
+}
