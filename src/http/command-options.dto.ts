@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsISO8601, IsOptional, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
 
 /** Fields every write accepts besides its own. A `reason`, where a command has one, is its own field. */
 export class CommandOptionsDto {
@@ -8,6 +8,10 @@ export class CommandOptionsDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true })
+  // Without an offset the instant would depend on the server's time zone.
+  @Matches(/(Z|[+-]\d\d:\d\d)$/, {
+    message: 'occurredAt must end with Z or an offset such as +08:00',
+  })
   occurredAt?: string;
 
   @ApiPropertyOptional({ description: 'The revision the client last saw; 409 when it moved on' })

@@ -172,29 +172,43 @@ export class AuthService {
    * printed once. Nothing happens once any admin exists.
    */
   async ensureFirstAdmin(): Promise<void> {
-    if (this.directory.allUsers().some((user) => user.role === 'admin')) return;
-    const email = this.settings.firstAdmin.email ?? 'admin@tradeflow.local';
-    const password = this.settings.firstAdmin.password ?? randomBytes(12).toString('base64url');
+    const signInAble = (user: { userId: string; role: string; active: boolean }) =>
+      user.role === 'admin' &&
+      user.active &&
+      this.directory.passwordHash(user.userId) !== undefined;
+    if (this.directory.allUsers().some(signInAble)) return;
     const userId = 'admin';
-    await this.pipeline.execute(
-      AGGREGATES.user.kind,
-      userId,
-      {
-        type: 'RegisterUser',
-        data: { userId, name: 'Administrator', email, role: 'admin' },
-      } as never,
-      { commandId: 'first-admin', actor: SYSTEM, cause: { kind: 'system', id: 'first-start' } },
-      undefined,
-    );
-    await this.feed.applyWritten(`user-${userId}`);
+    const existing = this.directory.user(userId);
+    if (existing && existing.role !== 'admin') {
+      // Never reset the password of whoever holds the id now.
+      throw new Error(
+        `No active admin can sign in, and user "${userId}" is a ${existing.role}: restore an admin by hand`,
+      );
+    }
+    const email = existing?.email ?? this.settings.firstAdmin.email ?? 'admin@tradeflow.local';
+    const password = this.settings.firstAdmin.password ?? randomBytes(12).toString('base64url');
+    if (!existing) {
+      await this.pipeline.execute(
+        AGGREGATES.user.kind,
+        userId,
+        {
+          type: 'RegisterUser',
+          data: { userId, name: 'Administrator', email, role: 'admin' },
+        } as never,
+        { commandId: 'first-admin', actor: SYSTEM, cause: { kind: 'system', id: 'first-start' } },
+        undefined,
+      );
+      await this.feed.applyWritten(`user-${userId}`);
+    }
+    // Also completes a first start that stopped between registering the admin and its password.
     await this.setPassword(userId, password, SYSTEM);
     if (!this.settings.firstAdmin.password) {
-      // Printed once: the next start finds the admin and prints nothing.
+      // Printed once: the next start finds an admin who can sign in and prints nothing.
       process.stdout.write(
         `\nFirst admin created. Sign in with email ${email} and password ${password} , then change the password.\n\n`,
       );
     }
-    this.logger.log({ msg: 'first admin created', userId });
+    this.logger.log({ msg: 'first admin ready', userId });
   }
 
   private async write(

@@ -88,7 +88,9 @@ export class Directory {
     const before: UserState = this.users.get(userId) ?? null;
     const after = userDecider.evolve(before, event as never);
     if (!after) return;
-    if (before && before.email !== after.email) this.byEmail.delete(before.email);
+    if (before && before.email !== after.email && this.byEmail.get(before.email) === userId) {
+      this.byEmail.delete(before.email);
+    }
     this.users.set(userId, after);
     this.byEmail.set(after.email, userId);
   }

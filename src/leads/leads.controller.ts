@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CLOCK, Clock } from '../shared/clock';
 import { LeadAssignment } from '../assignment/lead-assignment';
+import { KeyedHasher } from '../personal-data/keyed-hash';
 import { currentRequestContext } from '../http/request-context';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { createHash } from 'node:crypto';
 import { Lead } from '../../domain/lead/lead.state';
 import { CommandOptionsDto } from '../http/command-options.dto';
 import { CommandSender, WriteHeaders, WriteResult } from '../http/command-sender';
@@ -43,6 +43,7 @@ export class LeadsController {
     private readonly commandBus: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly assignment: LeadAssignment,
+    private readonly hasher: KeyedHasher,
   ) {}
 
   @Post('inquiries')
@@ -57,7 +58,8 @@ export class LeadsController {
     const live =
       body.occurredAt === undefined ||
       this.clock.now().getTime() - Date.parse(body.occurredAt) <= LIVE_WINDOW_MS;
-    const payloadHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    // Keyed, so the hash of a body with personal data cannot be confirmed against a guess.
+    const payloadHash = this.hasher.hash('inquiry-payload', JSON.stringify(body));
     const received = await this.sender.send(
       'lead',
       leadId,

@@ -71,6 +71,12 @@ export class PersonalDataCipher {
     const opened = structuredClone(rest);
     for (const envelope of envelopes) {
       const key = await this.keys.existingKey(envelope.subject);
+      if (!key && !(await this.keys.isErased(envelope.subject))) {
+        // Erasure always leaves a record; a key that is simply absent was lost, not erased.
+        throw new Error(
+          `No data key for ${envelope.subject}: the key store is missing, or not the one these events were sealed with`,
+        );
+      }
       const personal = key ? openWith(key, envelope) : undefined;
       for (const path of envelope.paths) setPath(opened, path, personal ? personal[path] : ERASED);
     }

@@ -22,6 +22,10 @@ const contactList =
       }),
     );
 
+const dealNote =
+  (...paths: string[]): PersonalFieldRule =>
+  (_data, streamName) => [{ subject: `deal:${streamId(streamName)}`, paths }];
+
 export const PERSONAL_FIELDS: Record<string, PersonalFieldRule> = {
   InquiryReceived: lead(
     'inquirer.name',
@@ -53,6 +57,12 @@ export const PERSONAL_FIELDS: Record<string, PersonalFieldRule> = {
   UserRegistered: (data) => [{ subject: `user:${data.userId}`, paths: ['name', 'email'] }],
   UserRenamed: (data) => [{ subject: `user:${data.userId}`, paths: ['name'] }],
   UserEmailChanged: (data) => [{ subject: `user:${data.userId}`, paths: ['email'] }],
+  // Free-text notes may name people; they are sealed under the record they belong to.
+  DealStageChanged: dealNote('note'),
+  DealLost: dealNote('note'),
+  QuoteApprovalRequested: dealNote('note'),
+  QuoteApproved: dealNote('note'),
+  TaskCompleted: (data) => [{ subject: `task:${data.taskId}`, paths: ['note'] }],
   DealActivityLogged: (data, streamName) => [
     {
       subject: data.contactId ? `contact:${data.contactId}` : `deal:${streamId(streamName)}`,

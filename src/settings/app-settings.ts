@@ -70,6 +70,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
   if (adminPassword !== undefined && adminPassword.length < 12) {
     throw new SettingsError('TRADEFLOW_ADMIN_PASSWORD', 'must have at least 12 characters');
   }
+  if (eventStoreUrl && !env.TRADEFLOW_MASTER_KEY) {
+    // A key generated inside a container dies with it, and every sealed field with it.
+    throw new SettingsError(
+      'TRADEFLOW_MASTER_KEY',
+      'is required with EVENTSTORE_URL: generate one with `openssl rand -base64 32` and keep it safe',
+    );
+  }
   return {
     host: env.HOST ?? '0.0.0.0',
     sessionHours,

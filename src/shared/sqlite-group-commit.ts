@@ -50,7 +50,9 @@ export class SqliteGroupCommit {
                 value: batch.length === 1 ? work() : this.db.transaction(work)(),
               });
             } catch (error) {
-              if (batch.length === 1) throw error;
+              // FULL, IOERR, NOMEM and BUSY can roll back the whole transaction: later writes would
+              // then autocommit one by one, outside the batch. Fail the batch instead.
+              if (batch.length === 1 || !this.db.inTransaction) throw error;
               outcomes.push({ ok: false, error });
             }
           }

@@ -11,7 +11,14 @@ describe('settings from the environment', () => {
   });
 
   it('uses EventStoreDB when EVENTSTORE_URL is set', () => {
-    expect(readSettings({ EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' }).eventStore).toEqual({
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(() => readSettings({ EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' })).toThrow(
+      /TRADEFLOW_MASTER_KEY/,
+    );
+    expect(
+      readSettings({ EVENTSTORE_URL: 'esdb://localhost:2113?tls=false', TRADEFLOW_MASTER_KEY: key })
+        .eventStore,
+    ).toEqual({
       kind: 'eventstoredb',
       url: 'esdb://localhost:2113?tls=false',
     });

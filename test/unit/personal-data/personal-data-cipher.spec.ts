@@ -97,6 +97,15 @@ describe('personal data cipher', () => {
     });
   });
 
+  it('fails loudly when a key is missing rather than erased, so a lost key store is never read as erasure', async () => {
+    const sealed = await cipher.seal('InquiryReceived', inquiry);
+    const otherStore = new SqliteSubjectKeyStore(':memory:', randomBytes(32));
+    await expect(new PersonalDataCipher(otherStore, rules).open(sealed)).rejects.toThrow(
+      /No data key for lead:L1/,
+    );
+    await otherStore.close();
+  });
+
   it('hashes dedup keys with a keyed hash that differs per secret', () => {
     const a = new KeyedHasher(randomBytes(32));
     const b = new KeyedHasher(randomBytes(32));
