@@ -28,7 +28,6 @@ export async function createApp(
     },
   );
   app.useBodyParser('json', { limit: settings.bodyLimit });
-  app.useBodyParser('text', { limit: settings.bodyLimit, type: 'text/csv' });
   app.useGlobalPipes(inputValidationPipe);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { DealsModule } from './deals/deals.module';
+import { IntakeModule } from './intake/intake.module';
 import { LeadsModule } from './leads/leads.module';
 import { PoliciesModule } from './policies/policies.module';
 import { RecordsModule } from './records/records.module';
@@ -18,4 +19,5 @@ export const FEATURE_MODULES: Type[] = [
   PoliciesModule,
   UsersModule,
   TeamsModule,
+  IntakeModule,
 ];

@@ -55,7 +55,7 @@ export class MergeAccountsHandler implements ICommandHandler<MergeAccountsComman
 
   async execute(command: MergeAccountsCommand): Promise<MergeResult> {
     const { mergedId, survivorId, reason, cause, envelope } = command;
-    const mergeId = deriveId(envelope.commandId, 'merge');
+    const mergeId = deriveId(`account-${mergedId}:${envelope.commandId}`, 'merge');
     const merged = await readAccount(this.records, mergedId, 'mergedId');
     if (!(await decisionRecorded(this.records, mergedId, envelope.commandId))) {
       const survivor = await readAccount(this.records, survivorId, 'survivorId');
@@ -97,7 +97,7 @@ export class MergeAccountsHandler implements ICommandHandler<MergeAccountsComman
           mergeId: merge.mergeId,
           contacts: merge.movedContacts,
         }),
-        nextStep(envelope, 'absorb'),
+        nextStep(envelope, `account-${mergedId}/absorb`),
       ),
     );
     return {

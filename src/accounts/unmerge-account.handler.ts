@@ -108,7 +108,7 @@ export class UnmergeAccountHandler implements ICommandHandler<
           mergeId: unmerged.mergeId,
           contactIds,
         }),
-        nextStep(envelope, 'release'),
+        nextStep(envelope, `account-${accountId}/release`),
       ),
     );
     return {

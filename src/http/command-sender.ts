@@ -48,7 +48,10 @@ export class CommandSender {
 
   /** A new record's id: derived from the client's Idempotency-Key so a retry names the same record. */
   newId(headers: WriteHeaders, commandId: string, role: string): string {
-    return headers.idempotencyKey === undefined ? uuidv7() : deriveId(commandId, role);
+    // Scoped to the caller: another client reusing the same key names other records.
+    return headers.idempotencyKey === undefined
+      ? uuidv7()
+      : deriveId(`${this.context().actor.userId}:${commandId}`, role);
   }
 
   async send(

@@ -2,7 +2,9 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Account } from '../../domain/account/account.state';
 import { ConvertLead } from '../../domain/lead/lead.commands';
 import { LeadConverted } from '../../domain/lead/lead.events';
+import { DomainError } from '../../domain/shared/domain-error';
 import { CommandEnvelope } from '../commands/command-envelope';
+import { CommandPipeline } from '../commands/command-pipeline';
 import { ExecuteDomainCommand } from '../commands/execute-domain-command';
 import { CommandBus } from '@nestjs/cqrs';
 import { RecordReader } from '../records/record-reader';
@@ -15,6 +17,13 @@ export class ConvertLeadCommand {
     readonly envelope: CommandEnvelope,
   ) {}
 }
+
+/** The records a conversion creates, derived from the lead and the command id: a retry names the same ones. */
+export const conversionTargets = (leadId: string, commandId: string) => ({
+  accountId: deriveId(`lead-${leadId}:${commandId}`, 'account'),
+  contactId: deriveId(`lead-${leadId}:${commandId}`, 'contact'),
+  dealId: deriveId(`lead-${leadId}:${commandId}`, 'deal'),
+});
 
 export interface ConversionResult {
   leadId: string;
@@ -36,10 +45,46 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand, C
   constructor(
     private readonly commandBus: CommandBus,
     private readonly records: RecordReader,
+    private readonly pipeline: CommandPipeline,
   ) {}
+
+  /**
+   * The lead's decision is written first and cannot be taken back, so what a later step would
+   * refuse (an account that is unknown, out of the caller's scope, merged away, or a contact not
+   * on it) is checked before it — unless the decision is already recorded and this is a resume.
+   */
+  private async refuseEarly(
+    leadId: string,
+    details: ConvertLeadCommand['details'],
+    commandId: string,
+  ): Promise<void> {
+    if (!details.existingAccountId) return;
+    const history = await this.pipeline.history(`lead-${leadId}`);
+    if (history.some((event) => event.metadata.commandId === commandId)) return;
+    const { state: account } = await this.records.read<Account>(
+      'account',
+      details.existingAccountId,
+    );
+    if (account.mergedInto) {
+      throw new DomainError(
+        'lead.convert_account_merged',
+        'That account was merged into another; convert into the surviving account',
+        'existingAccountId',
+        { survivorId: account.mergedInto.survivorId },
+      );
+    }
+    if (details.existingContactId && !account.contacts[details.existingContactId]) {
+      throw new DomainError(
+        'lead.convert_contact_unknown',
+        'That contact is not on the account',
+        'existingContactId',
+      );
+    }
+  }
 
   async execute({ leadId, details, envelope }: ConvertLeadCommand): Promise<ConversionResult> {
     const { commandId } = envelope;
+    await this.refuseEarly(leadId, details, commandId);
     const decided = await this.commandBus.execute(
       new ExecuteDomainCommand(
         'lead',
@@ -49,9 +94,7 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand, C
           data: {
             ...details,
             leadId,
-            accountId: deriveId(commandId, 'account'),
-            contactId: deriveId(commandId, 'contact'),
-            dealId: deriveId(commandId, 'deal'),
+            ...conversionTargets(leadId, commandId),
           },
         },
         envelope,
@@ -63,7 +106,8 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand, C
     // Later steps are new commands caused by the conversion, never pinned to the client's revision.
     const step = (suffix: string): CommandEnvelope => ({
       ...envelope,
-      commandId: `${commandId}/${suffix}`,
+      // Scoped to the lead: one key reused on two leads must not collide on a shared account.
+      commandId: `${commandId}/lead-${leadId}/${suffix}`,
       causationId: commandId,
       expectedRevision: undefined,
     });

@@ -18,6 +18,7 @@ import {
   AssignmentPolicySchema,
   assignmentPolicyCrossChecks,
 } from '../../config/schemas/assignment-policy.schema';
+import { DedupPolicySchema } from '../../config/schemas/dedup-policy.schema';
 import { fxRateTableProblems } from '../../domain/shared/money';
 import { FxPolicy } from '../../domain/policies/fx-policy';
 
@@ -37,6 +38,7 @@ export const POLICY_KINDS: Record<string, PolicyKind> = {
     schema: AssignmentPolicySchema,
     crossChecks: assignmentPolicyCrossChecks,
   },
+  dedup: { kind: 'dedup', schema: DedupPolicySchema, crossChecks: () => [] },
   fx: {
     kind: 'fx',
     schema: FxPolicySchema,

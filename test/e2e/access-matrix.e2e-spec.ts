@@ -63,6 +63,8 @@ const TABLE: Record<string, Entry> = {
   'GET /api/tokens': { allow: ['admin'] },
   'POST /api/tokens/:id/revoke': { allow: ['admin'], body: () => ({ reason: 'matrix' }) },
   'POST /api/inquiries': { allow: [...SALES, 'intake'], body: () => inquiry },
+  'POST /api/inquiries/import': { allow: [...SALES, 'intake'] },
+  'POST /api/inquiries/email': { allow: [...SALES, 'intake'] },
   'GET /api/leads/:id': { allow: SALES, scoped: true },
   'GET /api/leads/:id/history': { allow: SALES, scoped: true },
   'POST /api/leads/:id/owner': {

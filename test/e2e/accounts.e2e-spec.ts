@@ -480,7 +480,7 @@ describe('accounts through HTTP', () => {
 
     const registration = key('register');
     // The new account's id is derived from the key, so a retry names the same account.
-    const id = deriveId(registration, 'account');
+    const id = deriveId(`u-rep-1:${registration}`, 'account');
     const registered = await once(
       (headers) => api.post('/api/accounts', gulfValve, headers),
       () => [id],
@@ -566,7 +566,7 @@ describe('accounts through HTTP', () => {
     expect(merged).toMatchObject({
       status: 200,
       body: {
-        mergeId: deriveId(mergeKey, 'merge'),
+        mergeId: deriveId(`account-${duplicateId}:${mergeKey}`, 'merge'),
         mergedId: duplicateId,
         survivorId,
         events: ['AccountMergedInto', 'AccountAbsorbed'],
@@ -645,7 +645,7 @@ describe('accounts through HTTP', () => {
     ]);
     const survivorHistory = (await api.get(`/api/accounts/${survivorId}/history`)).body;
     expect(survivorHistory[2]).toMatchObject({
-      commandId: `${mergeKey}/absorb`,
+      commandId: `${mergeKey}/account-${duplicateId}/absorb`,
       actor: { userId: 'u-manager-1', role: 'manager' },
       reason: 'Same company, registered twice',
     });
@@ -696,7 +696,7 @@ describe('accounts through HTTP', () => {
           data: {
             accountId: duplicateId,
             survivorId,
-            mergeId: deriveId(mergeKey, 'merge'),
+            mergeId: deriveId(`account-${duplicateId}:${mergeKey}`, 'merge'),
             reason: 'Same company, registered twice',
             cause: { kind: 'person', id: 'u-manager-1' },
           },
@@ -724,7 +724,7 @@ describe('accounts through HTTP', () => {
     expect(resumed).toMatchObject({
       status: 200,
       body: {
-        mergeId: deriveId(mergeKey, 'merge'),
+        mergeId: deriveId(`account-${duplicateId}:${mergeKey}`, 'merge'),
         events: ['AccountMergedInto', 'AccountAbsorbed'],
         replayed: false,
       },

@@ -38,7 +38,9 @@ describe('assignment of live inquiries by the rules', () => {
       ).status,
     ).toBe(201);
     for (const id of [...GULF, 'u-gulf-dana']) {
-      await httpClient(first.baseUrl, { id, role: 'rep', teamId: 'gulf-sales' }).get('/api/auth/me');
+      await httpClient(first.baseUrl, { id, role: 'rep', teamId: 'gulf-sales' }).get(
+        '/api/auth/me',
+      );
     }
     const away = await httpClient(first.baseUrl, { id: 'u-gulf-dana', role: 'rep' }).post(
       '/api/users/u-gulf-dana/availability',

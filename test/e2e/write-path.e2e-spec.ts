@@ -2,7 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExecuteDomainCommand } from '../../src/commands/execute-domain-command';
-import { deriveId } from '../../src/http/command-sender';
+import { conversionTargets } from '../../src/leads/convert-lead.handler';
 import { SUBJECT_KEY_STORE, SubjectKeyStore } from '../../src/personal-data/subject-key-store';
 import { httpClient } from './http-client';
 import { RunningApp, startApp } from './http-app';
@@ -183,6 +183,17 @@ describe('the write path through HTTP', () => {
       expect((await rep.get(`/api/leads/${first.body.id}/history`)).body).toHaveLength(1);
     });
 
+    it('refuses a conversion into an unknown account before recording anything on the lead', async () => {
+      const { id: leadId } = (await rep.post('/api/inquiries', inquiry('g@bright.cn'))).body;
+      await rep.post(`/api/leads/${leadId}/owner`, { to: 'u-rep-1', reason: 'territory' });
+      const refused = await rep.post(`/api/leads/${leadId}/convert`, {
+        existingAccountId: '01a21a00-0000-7000-8000-000000000000',
+        deal: conversion.deal,
+      });
+      expect(refused.body).toMatchObject({ status: 404, code: 'account.not_found' });
+      expect((await rep.get(`/api/leads/${leadId}`)).body.state.status).not.toBe('converted');
+    });
+
     it('completes a conversion that crashed after its first append, without duplicating it', async () => {
       const { id: leadId } = (await rep.post('/api/inquiries', inquiry('f@bright.cn'))).body;
       await rep.post(`/api/leads/${leadId}/owner`, { to: 'u-rep-1', reason: 'territory' });
@@ -197,15 +208,13 @@ describe('the write path through HTTP', () => {
             data: {
               ...conversion,
               leadId,
-              accountId: deriveId(commandId, 'account'),
-              contactId: deriveId(commandId, 'contact'),
-              dealId: deriveId(commandId, 'deal'),
+              ...conversionTargets(leadId, commandId),
             },
           },
           { commandId, actor: { userId: 'u-rep-1', role: 'rep' } },
         ),
       );
-      const accountId = deriveId(commandId, 'account');
+      const { accountId, dealId } = conversionTargets(leadId, commandId);
       expect((await rep.get(`/api/leads/${leadId}`)).body.state.status).toBe('converted');
       expect((await rep.get(`/api/accounts/${accountId}/history`)).status).toBe(404);
 
@@ -213,7 +222,7 @@ describe('the write path through HTTP', () => {
         'idempotency-key': commandId,
       });
       expect(resumed.status).toBe(201);
-      expect(resumed.body).toMatchObject({ accountId, dealId: deriveId(commandId, 'deal') });
+      expect(resumed.body).toMatchObject({ accountId, dealId });
       const again = await rep.post(`/api/leads/${leadId}/convert`, conversion, {
         'idempotency-key': commandId,
       });

@@ -1,7 +1,7 @@
 import { DisqualifyReason, ResponseChannel } from '../../../domain/lead/lead.commands';
 import { SCORE_DIMENSIONS } from '../../../domain/policies/scoring-policy';
 import { InquiryChannel } from '../../../domain/shared/channels';
-import { deriveId } from '../../http/command-sender';
+import { conversionTargets } from '../../leads/convert-lead.handler';
 import { EventActor } from '../../event-store/event-store.port';
 import { HOUR, iso, MINUTE, officeMoment, OfficeHours } from './business-hours';
 import { ConvertDetails, Story } from './plan';
@@ -314,10 +314,11 @@ export class LeadRecord {
     );
     this.status = 'converted';
     this.world.dealsPlanned++;
+    const derived = conversionTargets(this.leadId, commandId);
     return {
-      accountId: details.existingAccountId ?? deriveId(commandId, 'account'),
-      contactId: details.existingContactId ?? deriveId(commandId, 'contact'),
-      dealId: deriveId(commandId, 'deal'),
+      accountId: details.existingAccountId ?? derived.accountId,
+      contactId: details.existingContactId ?? derived.contactId,
+      dealId: derived.dealId,
     };
   }
 
