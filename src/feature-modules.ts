@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { DealsModule } from './deals/deals.module';
+import { DedupModule } from './dedup/dedup.module';
 import { IntakeModule } from './intake/intake.module';
 import { LeadsModule } from './leads/leads.module';
 import { PoliciesModule } from './policies/policies.module';
@@ -11,6 +12,7 @@ import { UsersModule } from './users/users.module';
 
 /** The HTTP feature slices, one module each. */
 export const FEATURE_MODULES: Type[] = [
+  DedupModule,
   RecordsModule,
   LeadsModule,
   AccountsModule,

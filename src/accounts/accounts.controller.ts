@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Account } from '../../domain/account/account.state';
@@ -16,6 +26,8 @@ import {
   UpdateAccountProfileDto,
 } from './dto/account-commands.dto';
 import { Allow, SALES } from '../identity/access.decorators';
+import { DedupConflictFilter } from '../dedup/dedup-conflict.filter';
+import { RegistrationDedup } from '../dedup/registration-dedup';
 
 @ApiTags('accounts')
 @Allow(...SALES)
@@ -24,28 +36,37 @@ export class AccountsController {
   constructor(
     private readonly sender: CommandSender,
     private readonly records: RecordReader,
+    private readonly dedup: RegistrationDedup,
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a customer company; retry-safe with Idempotency-Key' })
+  @UseFilters(DedupConflictFilter)
+  @ApiOperation({
+    summary: 'Register a customer company; retry-safe with Idempotency-Key',
+    description: 'A website already on an account answers 409 account.duplicate with its id.',
+  })
   register(@Body() body: RegisterAccountDto, @Write() headers: WriteHeaders): Promise<WriteResult> {
     const commandId = this.sender.commandId(headers);
     const accountId = this.sender.newId(headers, commandId, 'account');
     const { occurredAt, expectedRevision, ownerId, ...profile } = body;
-    return this.sender.send(
-      'account',
-      accountId,
-      {
-        type: 'RegisterAccount',
-        data: {
-          ...JSON.parse(JSON.stringify(profile)),
-          accountId,
-          ownerId: ownerId ?? this.sender.personCause().id,
+    const options = { occurredAt, expectedRevision };
+    const origin = this.sender.envelope(commandId, options, headers);
+    return this.dedup.register(accountId, { website: profile.website }, origin, () =>
+      this.sender.send(
+        'account',
+        accountId,
+        {
+          type: 'RegisterAccount',
+          data: {
+            ...JSON.parse(JSON.stringify(profile)),
+            accountId,
+            ownerId: ownerId ?? this.sender.personCause().id,
+          },
         },
-      },
-      { occurredAt, expectedRevision },
-      headers,
-      commandId,
+        options,
+        headers,
+        commandId,
+      ),
     );
   }
 

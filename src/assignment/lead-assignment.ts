@@ -18,6 +18,8 @@ export interface NewLeadFacts {
   productLine?: string;
   /** Business time of the inquiry: availability and shifts are judged then. */
   at: string;
+  /** Owner of the account the inquiry matched by an exact dedup key: an existing account keeps its owner. */
+  accountOwnerId?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export class LeadAssignment {
         country: facts.country,
         productLine: facts.productLine,
         at: facts.at,
+        accountOwnerId: facts.accountOwnerId,
       },
       this.policies.current<AssignmentPolicy>('assignment.default'),
       {

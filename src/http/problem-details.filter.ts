@@ -28,6 +28,8 @@ const TITLES: Record<number, string> = {
 /** Input errors are 400; a business rule refusing a well-formed command is 422. */
 function domainStatus(code: string): number {
   if (/[._]not_found$/.test(code)) return 404;
+  // Another record holds the same exact dedup key, or is being created with it right now.
+  if (code === 'account.duplicate' || code === 'dedup.key_pending') return 409;
   if (
     code.startsWith('auth.') ||
     code.endsWith('forbidden') ||

@@ -3,12 +3,13 @@ import { Account } from '../../domain/account/account.state';
 import { ConvertLead } from '../../domain/lead/lead.commands';
 import { LeadConverted } from '../../domain/lead/lead.events';
 import { DomainError } from '../../domain/shared/domain-error';
-import { CommandEnvelope } from '../commands/command-envelope';
+import { CommandEnvelope, CommandOutcome } from '../commands/command-envelope';
 import { CommandPipeline } from '../commands/command-pipeline';
 import { ExecuteDomainCommand } from '../commands/execute-domain-command';
 import { CommandBus } from '@nestjs/cqrs';
 import { RecordReader } from '../records/record-reader';
 import { deriveId } from '../http/command-sender';
+import { ConversionDedup } from '../dedup/conversion-dedup';
 
 export class ConvertLeadCommand {
   constructor(
@@ -46,21 +47,22 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand, C
     private readonly commandBus: CommandBus,
     private readonly records: RecordReader,
     private readonly pipeline: CommandPipeline,
+    private readonly dedup: ConversionDedup,
   ) {}
+
+  private async decisionRecorded(leadId: string, commandId: string): Promise<boolean> {
+    const history = await this.pipeline.history(`lead-${leadId}`);
+    return history.some((event) => event.metadata.commandId === commandId);
+  }
 
   /**
    * The lead's decision is written first and cannot be taken back, so what a later step would
    * refuse (an account that is unknown, out of the caller's scope, merged away, or a contact not
    * on it) is checked before it — unless the decision is already recorded and this is a resume.
+   * A dedup holder is checked too: it may be out of the caller's scope.
    */
-  private async refuseEarly(
-    leadId: string,
-    details: ConvertLeadCommand['details'],
-    commandId: string,
-  ): Promise<void> {
+  private async refuseEarly(details: ConvertLeadCommand['details']): Promise<void> {
     if (!details.existingAccountId) return;
-    const history = await this.pipeline.history(`lead-${leadId}`);
-    if (history.some((event) => event.metadata.commandId === commandId)) return;
     const { state: account } = await this.records.read<Account>(
       'account',
       details.existingAccountId,
@@ -84,25 +86,33 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand, C
 
   async execute({ leadId, details, envelope }: ConvertLeadCommand): Promise<ConversionResult> {
     const { commandId } = envelope;
-    await this.refuseEarly(leadId, details, commandId);
-    const decided = await this.commandBus.execute(
-      new ExecuteDomainCommand(
-        'lead',
-        leadId,
-        {
-          type: 'ConvertLead',
-          data: {
-            ...details,
-            leadId,
-            ...conversionTargets(leadId, commandId),
-          },
-        },
-        envelope,
-      ),
-    );
+    const targets = conversionTargets(leadId, commandId);
+    // A resume completes the recorded decision; dedup already shaped it on the first attempt.
+    const resuming = await this.decisionRecorded(leadId, commandId);
+    if (!resuming) await this.refuseEarly(details);
+    const plan = resuming
+      ? { details, claimed: { accountId: targets.accountId, keys: [] } }
+      : await this.dedup.plan(leadId, details, targets, envelope);
+    let decided: CommandOutcome;
+    try {
+      if (plan.details !== details) await this.refuseEarly(plan.details);
+      decided = await this.commandBus.execute(
+        new ExecuteDomainCommand(
+          'lead',
+          leadId,
+          { type: 'ConvertLead', data: { ...plan.details, leadId, ...targets } },
+          envelope,
+        ),
+      );
+    } catch (error) {
+      // Keys claimed for a decision never recorded would hold the buyer for an account that never comes.
+      if (!(await this.decisionRecorded(leadId, commandId)))
+        await this.dedup.release(plan, envelope);
+      throw error;
+    }
     const converted = decided.events.find(
       (event: { type: string }) => event.type === 'LeadConverted',
-    )?.data as LeadConverted;
+    )?.data as unknown as LeadConverted;
     // Later steps are new commands caused by the conversion, never pinned to the client's revision.
     const step = (suffix: string): CommandEnvelope => ({
       ...envelope,

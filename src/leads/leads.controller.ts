@@ -24,6 +24,7 @@ import {
 } from './dto/lead-commands.dto';
 import { ReceiveInquiryDto } from './dto/receive-inquiry.dto';
 import { Allow, SALES } from '../identity/access.decorators';
+import { AccountKeys } from '../dedup/account-keys';
 
 /** Back-dated by more than this, an inquiry is history being entered, not a live one: no SLA clock. */
 const LIVE_WINDOW_MS = 60 * 60 * 1000;
@@ -44,15 +45,20 @@ export class LeadsController {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly assignment: LeadAssignment,
     private readonly hasher: KeyedHasher,
+    private readonly accountKeys: AccountKeys,
   ) {}
 
   @Post('inquiries')
   @Allow(...SALES, 'intake')
-  @ApiOperation({ summary: 'Receive an inquiry from any channel; creates a lead' })
+  @ApiOperation({
+    summary: 'Receive an inquiry from any channel; creates a lead',
+    description:
+      'matchedAccountId names the account the inquiry belongs to by exact email or web domain.',
+  })
   async receiveInquiry(
     @Body() body: ReceiveInquiryDto,
     @Write() headers: WriteHeaders,
-  ): Promise<WriteResult> {
+  ): Promise<WriteResult & { matchedAccountId: string | null }> {
     const commandId = this.sender.commandId(headers);
     const leadId = this.sender.newId(headers, commandId, 'lead');
     const live =
@@ -79,6 +85,8 @@ export class LeadsController {
       headers,
       commandId,
     );
+    const match = await this.accountKeys.match(body.inquirer);
+    const matched = { matchedAccountId: match?.accountId ?? null };
     // Live inquiries arriving through an intake key are routed by the assignment rules; staff
     // entering one keep it to triage or claim. A retry completes an assignment a crash cut off.
     const context = currentRequestContext();
@@ -92,6 +100,7 @@ export class LeadsController {
               channel: body.channel,
               country: body.inquirer.country,
               at: state.receivedAt,
+              accountOwnerId: match?.ownerId,
             },
             { commandId, correlationId: context.correlationId },
           );
@@ -101,10 +110,11 @@ export class LeadsController {
           revision: assigned.revision,
           position: assigned.position,
           events: [...received.events, ...assigned.events.map((event) => event.type)],
+          ...matched,
         };
       }
     }
-    return received;
+    return { ...received, ...matched };
   }
 
   @Get('leads/:id')

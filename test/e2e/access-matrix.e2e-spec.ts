@@ -310,7 +310,7 @@ describe('role × route matrix', () => {
       await other.post('/api/accounts', {
         name: 'Far Away Trading',
         country: 'BR',
-        website: `far-${lead.slice(0, 8)}.com.br`,
+        website: `far-${lead}.com.br`,
         mainProducts: ['pumps'],
         customerType: 'distributor',
         sourceChannel: 'trade_show',

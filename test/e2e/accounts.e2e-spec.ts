@@ -44,6 +44,9 @@ describe('accounts through HTTP', () => {
   let manager: ReturnType<typeof httpClient>;
   let keys = 0;
   const key = (name: string) => `${name}-${String(++keys).padStart(4, '0')}`;
+  // Each registration its own company: a website already on an account is refused as a duplicate.
+  let sites = 0;
+  const site = () => `gulf-valve-${++sites}.ae`;
 
   beforeAll(async () => {
     running = await startApp();
@@ -53,7 +56,11 @@ describe('accounts through HTTP', () => {
   afterAll(() => running.stop());
 
   const register = async (overrides: Record<string, unknown> = {}): Promise<string> => {
-    const response = await api.post('/api/accounts', { ...gulfValve, ...overrides });
+    const response = await api.post('/api/accounts', {
+      ...gulfValve,
+      website: site(),
+      ...overrides,
+    });
     expect(response.status).toBe(201);
     return response.body.id;
   };
@@ -91,7 +98,7 @@ describe('accounts through HTTP', () => {
     });
 
     // A rep registers accounts for themselves; a manager may register one for a colleague.
-    const forColleague = { ...gulfValve, ownerId: 'u-rep-2', lifecycle: 'repeat' };
+    const forColleague = { ...gulfValve, website: site(), ownerId: 'u-rep-2', lifecycle: 'repeat' };
     expect(await api.post('/api/accounts', forColleague)).toMatchObject({
       status: 403,
       body: { code: 'auth.record_forbidden', field: 'ownerId' },
@@ -481,8 +488,9 @@ describe('accounts through HTTP', () => {
     const registration = key('register');
     // The new account's id is derived from the key, so a retry names the same account.
     const id = deriveId(`u-rep-1:${registration}`, 'account');
+    const company = { ...gulfValve, website: site() };
     const registered = await once(
-      (headers) => api.post('/api/accounts', gulfValve, headers),
+      (headers) => api.post('/api/accounts', company, headers),
       () => [id],
       registration,
     );

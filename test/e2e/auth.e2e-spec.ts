@@ -450,7 +450,9 @@ describe('authentication through HTTP', () => {
           }),
         ]);
       }
-      const accountId = (await rep.post('/api/accounts', gulfValve)).body.id;
+      const accountId = (
+        await rep.post('/api/accounts', { ...gulfValve, website: 'gulf-valve-actors.ae' })
+      ).body.id;
       expect(
         (
           await rep.post(`/api/accounts/${accountId}/grade`, {
