@@ -6,6 +6,7 @@ import { IntakeModule } from './intake/intake.module';
 import { LeadsModule } from './leads/leads.module';
 import { PoliciesModule } from './policies/policies.module';
 import { RecordsModule } from './records/records.module';
+import { ScoringModule } from './scoring/scoring.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TeamsModule } from './teams/teams.module';
 import { UsersModule } from './users/users.module';
@@ -14,6 +15,8 @@ import { UsersModule } from './users/users.module';
 export const FEATURE_MODULES: Type[] = [
   DedupModule,
   RecordsModule,
+  // Before LeadsModule: GET /api/leads/nurture-queue must be routed ahead of GET /api/leads/:id.
+  ScoringModule,
   LeadsModule,
   AccountsModule,
   DealsModule,

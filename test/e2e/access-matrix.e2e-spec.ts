@@ -67,6 +67,8 @@ const TABLE: Record<string, Entry> = {
   'POST /api/inquiries/email': { allow: [...SALES, 'intake'] },
   'GET /api/leads/:id': { allow: SALES, scoped: true },
   'GET /api/leads/:id/history': { allow: SALES, scoped: true },
+  'GET /api/leads/:id/scores': { allow: SALES, scoped: true },
+  'GET /api/leads/nurture-queue': { allow: SALES },
   'POST /api/leads/:id/owner': {
     allow: SALES,
     scoped: true,
@@ -270,6 +272,20 @@ const TABLE: Record<string, Entry> = {
   'GET /api/policies/:id/versions': { allow: STAFF },
   'GET /api/policies/:id/versions/:version': { allow: STAFF },
   'PUT /api/policies/:id': { allow: POLICY_PEOPLE, body: () => ({}) },
+  'POST /api/policies/scoring/backtest': {
+    allow: ['operations', 'manager', 'analyst'],
+    body: () => ({
+      weights: {
+        requirementClarity: 1,
+        purchaseStage: 1,
+        volumeAndFrequency: 1,
+        termsAcceptability: 1,
+        responsiveness: 1,
+      },
+      convertAt: 70,
+      nurtureBelow: 40,
+    }),
+  },
 };
 
 /** Routes outside this app's controllers: the OpenAPI UI, served public by Swagger. */
