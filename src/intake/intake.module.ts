@@ -1,14 +1,19 @@
 import { Module } from '@nestjs/common';
 import { AddressBook } from './address-book';
 import { AttachmentStore } from './attachment-store';
+import { CustomerImport } from './customer-import';
+import { CustomerImportController } from './customer-import.controller';
 import { LeadImport } from './lead-import';
 import { LeadImportController } from './lead-import.controller';
 import { MailIngest } from './mail-ingest';
 import { MailIngestController } from './mail-ingest.controller';
 
-/** Lead lists (CSV, XLSX) and mail (.eml) turned into inquiries and filed conversations. */
+/**
+ * Lead lists (CSV, XLSX) and mail (.eml) turned into inquiries and filed conversations; customer
+ * lists turned into accounts with their primary contacts.
+ */
 @Module({
-  controllers: [LeadImportController, MailIngestController],
-  providers: [LeadImport, MailIngest, AddressBook, AttachmentStore],
+  controllers: [LeadImportController, CustomerImportController, MailIngestController],
+  providers: [LeadImport, CustomerImport, MailIngest, AddressBook, AttachmentStore],
 })
 export class IntakeModule {}

@@ -37,26 +37,30 @@ const headerKey = (header: string): string =>
     .toLowerCase()
     .replace(/[\s_\-./:()（）：、]+/g, '');
 
-const BY_KEY = new Map<string, ImportField>(
-  IMPORT_FIELDS.flatMap((field) => ALIASES[field].map((alias) => [alias, field] as const)),
-);
-
-export interface ColumnMap {
+export interface ColumnMap<Field extends string = ImportField> {
   /** Column index → field. */
-  fields: Map<number, ImportField>;
+  fields: Map<number, Field>;
   /** The header as written in the file, per field, for reports. */
-  headers: Map<ImportField, string>;
+  headers: Map<Field, string>;
   width: number;
   ignored: string[];
 }
 
-/** Reads the header row; throws when a required column is missing or a field appears twice. */
-export function mapColumns(header: string[]): ColumnMap {
-  const fields = new Map<number, ImportField>();
-  const headers = new Map<ImportField, string>();
+/** Reads a header row against any list's header spellings; throws when a field appears twice. */
+export function mapHeader<Field extends string>(
+  header: string[],
+  aliases: Record<Field, string[]>,
+): ColumnMap<Field> {
+  const byKey = new Map<string, Field>(
+    (Object.keys(aliases) as Field[]).flatMap((field) =>
+      aliases[field].map((alias) => [alias, field] as const),
+    ),
+  );
+  const fields = new Map<number, Field>();
+  const headers = new Map<Field, string>();
   const ignored: string[] = [];
   header.forEach((written, index) => {
-    const field = BY_KEY.get(headerKey(written));
+    const field = byKey.get(headerKey(written));
     if (!field) {
       if (written.trim()) ignored.push(written.trim());
       return;
@@ -72,14 +76,21 @@ export function mapColumns(header: string[]): ColumnMap {
     fields.set(index, field);
     headers.set(field, written.trim());
   });
+  return { fields, headers, width: header.length, ignored };
+}
+
+/** Reads the header row of a lead list; throws when a required column is missing. */
+export function mapColumns(header: string[]): ColumnMap {
+  const columns = mapHeader(header, ALIASES);
+  const { headers } = columns;
   if (!headers.has('company')) throw missing('company', 'a company column (company / 公司)');
   if (!headers.has('email') && !headers.has('phone')) {
     throw missing('email', 'an email or a phone column (email / 邮箱, phone / 电话)');
   }
-  return { fields, headers, width: header.length, ignored };
+  return columns;
 }
 
-const missing = (field: ImportField, what: string) =>
+export const missing = (field: string, what: string) =>
   new IntakeProblem('import.column_missing', `The header row needs ${what}`, field, {
     row: 1,
     column: field,
@@ -88,8 +99,11 @@ const missing = (field: ImportField, what: string) =>
 export type RowValues = Partial<Record<ImportField, string>>;
 
 /** The row's non-blank cells by field, trimmed. */
-export function rowValues(cells: string[], columns: ColumnMap): RowValues {
-  const values: RowValues = {};
+export function rowValues<Field extends string = ImportField>(
+  cells: string[],
+  columns: ColumnMap<Field>,
+): Partial<Record<Field, string>> {
+  const values: Partial<Record<Field, string>> = {};
   for (const [index, field] of columns.fields) {
     const value = cells[index]?.trim();
     if (value) values[field] = value;

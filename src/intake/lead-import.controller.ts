@@ -9,9 +9,10 @@ import { IntakeProblemFilter } from './intake-problem';
 import { ImportReport, LeadImport } from './lead-import';
 import { declaredCharset, readBody } from './request-body';
 import { checkDecodedText, decodeText, TEXT_ENCODINGS, TextEncoding } from './text-encoding';
+import { RowSource } from './sheet-rows';
 import { xlsxRows } from './xlsx-rows';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Read whole before parsing; an XLSX is a zip and cannot be parsed from its start alone. */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
@@ -34,26 +35,29 @@ export class LeadImportController {
       '400 only when the file as a whole is unusable.',
   })
   async import(@Req() request: Request, @Query() query: ImportQueryDto): Promise<ImportReport> {
-    const body = await readBody(request, MAX_FILE_BYTES);
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const channel = query.channel ?? 'trade_show';
-    const format =
-      query.format ??
-      (request.is(XLSX_TYPE) || (Buffer.isBuffer(body) && isZip(body)) ? 'xlsx' : 'csv');
-    if (format === 'xlsx') return this.leads.run(xlsxRows(bytes), { sha256, format, channel });
-    const charset = declaredCharset(request);
-    const decoded =
-      typeof body === 'string'
-        ? checkDecodedText(body, charset)
-        : decodeText(body, query.encoding ?? encodingNamed(charset));
-    return this.leads.run(csvRows(decoded.text), {
-      sha256,
-      format,
-      encoding: decoded.encoding,
-      channel,
-    });
+    const { rows, ...file } = await readSheet(request, query);
+    return this.leads.run(rows, { ...file, channel: query.channel ?? 'trade_show' });
   }
+}
+
+/** The uploaded list as rows: XLSX by type or by its zip signature, else CSV in its encoding. */
+export async function readSheet(
+  request: Request,
+  query: Pick<ImportQueryDto, 'format' | 'encoding'>,
+): Promise<{ rows: RowSource; sha256: string; format: 'csv' | 'xlsx'; encoding?: string }> {
+  const body = await readBody(request, MAX_FILE_BYTES);
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const format =
+    query.format ??
+    (request.is(XLSX_TYPE) || (Buffer.isBuffer(body) && isZip(body)) ? 'xlsx' : 'csv');
+  if (format === 'xlsx') return { rows: xlsxRows(bytes), sha256, format };
+  const charset = declaredCharset(request);
+  const decoded =
+    typeof body === 'string'
+      ? checkDecodedText(body, charset)
+      : decodeText(body, query.encoding ?? encodingNamed(charset));
+  return { rows: csvRows(decoded.text), sha256, format, encoding: decoded.encoding };
 }
 
 const encodingNamed = (charset: string | undefined): TextEncoding => {

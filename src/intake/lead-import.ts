@@ -33,10 +33,10 @@ export interface ImportReport {
   ignoredColumns: string[];
 }
 
-const isBlank = (cells: string[]) => cells.every((cell) => !cell.trim());
+export const isBlank = (cells: string[]) => cells.every((cell) => !cell.trim());
 
 /** Same rows, same key, whatever the column order, header language or file they came in. */
-const canonical = (values: RowValues) =>
+export const canonical = (values: Record<string, string | undefined>) =>
   JSON.stringify(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /**
@@ -54,7 +54,7 @@ export class LeadImport {
   ) {}
 
   async run(rows: RowSource, file: ImportFile): Promise<ImportReport> {
-    const columns = await this.survey(rows);
+    const columns = await surveyRows(rows, mapColumns);
     const report: ImportReport = {
       file: { sha256: file.sha256, format: file.format, encoding: file.encoding },
       rowsRead: 0,
@@ -93,58 +93,15 @@ export class LeadImport {
     return report;
   }
 
-  private async survey(rows: RowSource): Promise<ColumnMap> {
-    let columns: ColumnMap | undefined;
-    let count = 0;
-    for await (const { row, cells } of rows()) {
-      if (!columns) {
-        if (row !== 1 || isBlank(cells)) {
-          throw new IntakeProblem('import.header_missing', 'Row 1 must be the header row', 'file', {
-            row: 1,
-          });
-        }
-        columns = mapColumns(cells);
-      } else if (!isBlank(cells) && ++count > MAX_ROWS) {
-        throw new IntakeProblem(
-          'import.too_many_rows',
-          `A file may hold at most ${MAX_ROWS} rows; split it`,
-          'file',
-          { row, maxRows: MAX_ROWS },
-        );
-      }
-    }
-    if (!columns) throw new IntakeProblem('import.file_empty', 'The file has no rows', 'file');
-    return columns;
-  }
-
   private async problems(
-    { row, cells, bytes }: SheetRow,
+    sheetRow: SheetRow,
     columns: ColumnMap,
     file: ImportFile,
   ): Promise<RowProblem[]> {
-    if (bytes > MAX_ROW_BYTES) {
-      return [
-        {
-          row,
-          field: 'row',
-          code: 'import.row_too_large',
-          reason: `The row is ${bytes} bytes; at most ${MAX_ROW_BYTES} are accepted`,
-        },
-      ];
-    }
-    const extra = cells.slice(columns.width).some((cell) => cell.trim());
-    if (file.format === 'csv' && (cells.length < columns.width || extra)) {
-      return [
-        {
-          row,
-          field: 'row',
-          code: 'import.column_count',
-          reason: `The row has ${cells.length} fields; the header has ${columns.width}`,
-        },
-      ];
-    }
-    const values = rowValues(cells, columns);
-    return checkRow(row, values, inquiryBody(values, file.channel), columns);
+    const shape = rowShapeProblem(sheetRow, columns.width, file.format);
+    if (shape) return [shape];
+    const values = rowValues(sheetRow.cells, columns);
+    return checkRow(sheetRow.row, values, inquiryBody(values, file.channel), columns);
   }
 
   private async importRow(
@@ -195,7 +152,8 @@ export class LeadImport {
   }
 }
 
-function refusal(row: number, error: DomainError): RowProblem {
+/** A row the domain refused, as the report lists it. */
+export function refusal(row: number, error: DomainError): RowProblem {
   if (error.code === 'command.idempotency_key_reused') {
     return {
       row,
@@ -205,4 +163,63 @@ function refusal(row: number, error: DomainError): RowProblem {
     };
   }
   return { row, field: error.field ?? 'row', code: error.code, reason: error.message };
+}
+
+/**
+ * First pass over a list: what makes it unusable as a whole (no header, too many rows), so such a
+ * file writes nothing. `readHeader` maps row 1 and throws when a required column is missing.
+ */
+export async function surveyRows<Columns>(
+  rows: RowSource,
+  readHeader: (header: string[]) => Columns,
+): Promise<Columns> {
+  let columns: Columns | undefined;
+  let count = 0;
+  for await (const { row, cells } of rows()) {
+    if (columns === undefined) {
+      if (row !== 1 || isBlank(cells)) {
+        throw new IntakeProblem('import.header_missing', 'Row 1 must be the header row', 'file', {
+          row: 1,
+        });
+      }
+      columns = readHeader(cells);
+    } else if (!isBlank(cells) && ++count > MAX_ROWS) {
+      throw new IntakeProblem(
+        'import.too_many_rows',
+        `A file may hold at most ${MAX_ROWS} rows; split it`,
+        'file',
+        { row, maxRows: MAX_ROWS },
+      );
+    }
+  }
+  if (columns === undefined) {
+    throw new IntakeProblem('import.file_empty', 'The file has no rows', 'file');
+  }
+  return columns;
+}
+
+/** A row too large, or (CSV) with another number of fields than the header: nothing else is read. */
+export function rowShapeProblem(
+  { row, cells, bytes }: SheetRow,
+  width: number,
+  format: ImportFile['format'],
+): RowProblem | undefined {
+  if (bytes > MAX_ROW_BYTES) {
+    return {
+      row,
+      field: 'row',
+      code: 'import.row_too_large',
+      reason: `The row is ${bytes} bytes; at most ${MAX_ROW_BYTES} are accepted`,
+    };
+  }
+  const extra = cells.slice(width).some((cell) => cell.trim());
+  if (format === 'csv' && (cells.length < width || extra)) {
+    return {
+      row,
+      field: 'row',
+      code: 'import.column_count',
+      reason: `The row has ${cells.length} fields; the header has ${width}`,
+    };
+  }
+  return undefined;
 }

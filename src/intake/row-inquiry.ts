@@ -15,13 +15,13 @@ export interface RowProblem {
 }
 
 /** Lists are typed by hand: "+49 30 1234567", "030 1234567" with country DE. */
-function phoneE164(raw: string, country: string | undefined): string {
+export function phoneE164(raw: string, country: string | undefined): string {
   const parsed = parsePhoneNumberFromString(raw, country as CountryCode | undefined);
   return parsed?.isValid() ? parsed.number : raw;
 }
 
 /** "https://www.acme.de/en/" → "www.acme.de": the API takes a domain. */
-function domainOf(raw: string): string {
+export function domainOf(raw: string): string {
   try {
     return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`).hostname;
   } catch {
