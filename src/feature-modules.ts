@@ -6,6 +6,7 @@ import { IntakeModule } from './intake/intake.module';
 import { LeadsModule } from './leads/leads.module';
 import { PoliciesModule } from './policies/policies.module';
 import { RecordsModule } from './records/records.module';
+import { ReviewModule } from './review/review.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TeamsModule } from './teams/teams.module';
@@ -25,4 +26,5 @@ export const FEATURE_MODULES: Type[] = [
   UsersModule,
   TeamsModule,
   IntakeModule,
+  ReviewModule,
 ];

@@ -146,11 +146,13 @@ async function countSince(store: EventStore, after: string | undefined) {
     });
     if (page.length === 0) break;
     for (const event of page) {
+      position = event.position;
+      // Only what the generator itself wrote; automations (the review queue) may add their own.
+      if (!String(event.metadata.commandId ?? '').startsWith('gen:')) continue;
       events++;
       streamNames.add(event.streamName);
       eventsByType[event.type] = (eventsByType[event.type] ?? 0) + 1;
     }
-    position = page[page.length - 1].position;
   }
   const streams: Record<string, number> = {};
   for (const name of streamNames) {

@@ -54,6 +54,8 @@ export const PERSONAL_FIELDS: Record<string, PersonalFieldRule> = {
   AccountMergedInto: contactList('movedContacts'),
   AccountAbsorbed: contactList('contacts'),
   AccountUnmerged: contactList('returnedContacts'),
+  // The shared phone a dedup review was opened for is the inquirer's.
+  DedupReviewOpened: lead('evidence.phone'),
   UserRegistered: (data) => [{ subject: `user:${data.userId}`, paths: ['name', 'email'] }],
   UserRenamed: (data) => [{ subject: `user:${data.userId}`, paths: ['name'] }],
   UserEmailChanged: (data) => [{ subject: `user:${data.userId}`, paths: ['email'] }],

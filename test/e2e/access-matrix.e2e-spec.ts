@@ -126,6 +126,7 @@ const TABLE: Record<string, Entry> = {
       grade: 'B',
     }),
   },
+  'POST /api/accounts/import': { allow: ['team_lead', 'manager'] },
   'GET /api/accounts/:id': { allow: SALES, scoped: true },
   'GET /api/accounts/:id/history': { allow: SALES, scoped: true },
   'PATCH /api/accounts/:id': { allow: SALES, scoped: true, body: () => ({ ports: ['Hamburg'] }) },
@@ -266,6 +267,15 @@ const TABLE: Record<string, Entry> = {
   'POST /api/teams/:id/calendar': {
     allow: ['admin'],
     body: () => ({ calendarKey: 'berlin-sales' }),
+  },
+  'GET /api/dedup/reviews': { allow: ['team_lead', 'manager'] },
+  'POST /api/dedup/reviews/:id/dismiss': {
+    allow: ['team_lead', 'manager'],
+    body: () => ({ reason: 'matrix' }),
+  },
+  'POST /api/dedup/reviews/:id/confirm': {
+    allow: ['team_lead', 'manager'],
+    body: () => ({ reason: 'matrix' }),
   },
   'GET /api/policies': { allow: STAFF },
   'GET /api/policies/:id': { allow: STAFF },

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ReviewQueueController } from './review-queue.controller';
+import { ReviewQueue } from './review-queue';
+
+/** The dedup review queue: possible duplicates by phone or company name, decided by a person. */
+@Module({
+  controllers: [ReviewQueueController],
+  providers: [ReviewQueue],
+})
+export class ReviewModule {}
