@@ -13,11 +13,15 @@ import { IDENTITY_STREAM_PREFIXES } from './identity-events';
  * Fills the directory from the event store before the app serves requests, then follows the store
  * live, so changes made by another instance reach this one.
  */
+const FILTER = { streamPrefixes: IDENTITY_STREAM_PREFIXES };
+
 @Injectable()
 export class DirectoryFeed implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Directory');
   private subscription?: EventSubscription;
   private following?: Promise<void>;
+  private position?: string;
+  private stopping = false;
 
   constructor(
     readonly directory: Directory,
@@ -26,14 +30,10 @@ export class DirectoryFeed implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const filter = { streamPrefixes: IDENTITY_STREAM_PREFIXES };
-    const history = await this.store.readAll({ filter });
+    const history = await this.store.readAll({ filter: FILTER });
     for (const event of history) await this.apply(event);
-    this.subscription = this.store.subscribeToAll({
-      after: history[history.length - 1]?.position,
-      filter,
-    });
-    this.following = this.follow(this.subscription);
+    this.position = history[history.length - 1]?.position;
+    this.following = this.follow();
   }
 
   /** Applies events this instance just wrote, so the next request already sees them. */
@@ -42,15 +42,36 @@ export class DirectoryFeed implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.subscription?.stop();
     await this.following;
   }
 
-  private async follow(subscription: EventSubscription): Promise<void> {
-    try {
-      for await (const event of subscription) await this.apply(event);
-    } catch (error) {
-      this.logger.error({ msg: 'directory subscription stopped', error: (error as Error).message });
+  /**
+   * Follows the store for changes made by other instances (revocations, deactivations). An error
+   * must not leave this instance trusting stale tokens: it resubscribes from the last event it
+   * applied, after a short pause that grows while the errors go on.
+   */
+  private async follow(): Promise<void> {
+    let pause = 250;
+    while (!this.stopping) {
+      this.subscription = this.store.subscribeToAll({ after: this.position, filter: FILTER });
+      try {
+        for await (const event of this.subscription) {
+          await this.apply(event);
+          this.position = event.position;
+          pause = 250;
+        }
+        // Ended without an error: stopped by shutdown or by the store closing.
+        return;
+      } catch (error) {
+        this.logger.error({
+          msg: 'directory subscription failed; resubscribing',
+          error: (error as Error).message,
+        });
+        await new Promise((resolve) => setTimeout(resolve, pause).unref());
+        pause = Math.min(pause * 2, 10_000);
+      }
     }
   }
 
