@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { DomainError } from '../../domain/shared/domain-error';
-import { isRole, Role } from '../../domain/shared/roles';
+import { Role } from '../../domain/shared/roles';
 import { CommandPipeline } from '../commands/command-pipeline';
 import { AGGREGATES } from '../commands/aggregates';
 import { EVENT_STORE, EventActor, EventStore } from '../event-store/event-store.port';
@@ -243,5 +243,3 @@ export class AuthService {
     await this.feed.applyWritten(stream);
   }
 }
-
-export const roleOf = (value: unknown): Role | undefined => (isRole(value) ? value : undefined);

@@ -85,7 +85,7 @@ async function tokenFor(baseUrl: string, app: INestApplication, actor: TestActor
   const response = await fetch(`${baseUrl}/api/auth/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: existing ? PASSWORD : PASSWORD }),
+    body: JSON.stringify({ email, password: PASSWORD }),
   });
   const body = (await response.json()) as { token?: string };
   if (!body.token) throw new Error(`sign-in failed for ${id}: ${JSON.stringify(body)}`);
