@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
 
+/**
+ * The fingerprint is stored with the events: a fast hash over a password would let anyone who
+ * reads the log try passwords against it, so secrets are left out.
+ */
+const SECRET_FIELDS = new Set(['password']);
+
 /** JSON with keys sorted at every level, so equal bodies hash equally whatever the key order. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
+      .filter(([k, v]) => v !== undefined && !SECRET_FIELDS.has(k))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }

@@ -17,16 +17,20 @@ export class RequestContextMiddleware implements NestMiddleware {
     const header = request.header('x-correlation-id');
     const correlationId = header && CORRELATION_ID.test(header) ? header : randomUUID();
     response.setHeader('X-Correlation-Id', correlationId);
+    let fingerprint: string | undefined;
     runInRequestContext(
       {
         correlationId,
         actor: { userId: 'anonymous', role: 'anonymous' },
         mayBackdate: false,
-        requestFingerprint: requestFingerprint(
-          request.method,
-          request.originalUrl.split('?')[0],
-          request.body,
-        ),
+        // Only writes need it; reads and health checks never pay for hashing the body.
+        get requestFingerprint() {
+          return (fingerprint ??= requestFingerprint(
+            request.method,
+            request.originalUrl.split('?')[0],
+            request.body,
+          ));
+        },
       },
       next,
     );

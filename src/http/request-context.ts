@@ -9,8 +9,8 @@ export interface RequestContext {
   principal?: Principal;
   /** Whether this caller may set a back-dated occurredAt (imports and integrations). */
   mayBackdate: boolean;
-  /** Method, path and body of the request, for Idempotency-Key reuse checks. */
-  requestFingerprint: string;
+  /** Method, path and body of the request, for Idempotency-Key reuse checks; computed on first use. */
+  readonly requestFingerprint: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

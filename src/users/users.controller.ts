@@ -1,11 +1,9 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { User } from '../../domain/identity/user.state';
-import { requestFingerprint } from '../commands/command-fingerprint';
 import { WriteHeaders, WriteResult } from '../http/command-sender';
 import { InputProblem } from '../http/problem-details';
-import { currentRequestContext } from '../http/request-context';
 import { Write } from '../http/write-headers.decorator';
 import { Allow } from '../identity/access.decorators';
 import { AuthService } from '../identity/auth.service';
@@ -19,18 +17,6 @@ import { currentPrincipal, IdentityStep, IdentityWrites } from './identity-write
 import { assertMayView, mayView, STAFF } from './user-visibility';
 
 export type BookView = { userId: string } & Record<`${HeldKind}s`, string[]>;
-
-/**
- * The fingerprint is stored with the events; a fast hash over a body holding the password would
- * let anyone who reads the log try passwords against it, so it is taken without the password.
- */
-const fingerprintWithoutPassword = (request: Request, body: Omit<RegisterUserDto, 'password'>) => {
-  const context = currentRequestContext();
-  if (context) {
-    const path = request.originalUrl.split('?')[0];
-    context.requestFingerprint = requestFingerprint(request.method, path, { ...body });
-  }
-};
 
 const byName = (a: User, b: User) =>
   a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId);
@@ -55,10 +41,8 @@ export class UsersController {
   async register(
     @Body() body: RegisterUserDto,
     @Write() headers: WriteHeaders,
-    @Req() request: Request,
   ): Promise<WriteResult> {
     const { password, ...profile } = body;
-    fingerprintWithoutPassword(request, profile);
     const commandId = this.writes.commandId(headers);
     const userId = profile.userId ?? this.writes.newId(headers, commandId, 'user');
     const { directory } = this.feed;
