@@ -7,12 +7,12 @@
  * A FAIL is a measurement and exits 0; only a crash exits 1.
  */
 import autocannon from 'autocannon';
-import { ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inquiryBodies } from './api-inquiries';
-import type { ServerMessage } from './api-server';
+import { intakeKey, startServer, stopServer } from './bench-server';
 
 const envInt = (name: string, fallback: number): number => {
   const value = process.env[name];
@@ -30,79 +30,10 @@ const CONNECTION_LEVELS = (process.env.BENCH_CONNECTIONS ?? '10,25')
   .map((level) => Number(level.trim()))
   .filter((level) => Number.isInteger(level) && level > 0);
 const TARGET = 0.25;
-const ADMIN = { email: 'bench.admin@tradeflow.test', password: 'benchmark admin password' };
 
 interface Measured {
   label: string;
   result: autocannon.Result;
-}
-
-function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(join(__dirname, 'api-server.ts'), [], {
-    execArgv: [
-      '-r',
-      'ts-node/register/transpile-only',
-      ...(process.env.BENCH_SERVER_PROFILE
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`]
-        : []),
-    ],
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      TRADEFLOW_ADMIN_EMAIL: ADMIN.email,
-      TRADEFLOW_ADMIN_PASSWORD: ADMIN.password,
-    },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`The server exited (code ${code}) before it listened`)),
-    );
-    child.once('message', (message: ServerMessage) => {
-      if (message.kind === 'listening') resolve({ child, port: message.port });
-      else reject(new Error(`The server failed to start:\n${message.error}`));
-    });
-  });
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.send('stop');
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timeout);
-}
-
-async function json(url: string, init: RequestInit): Promise<Record<string, unknown>> {
-  const response = await fetch(url, init);
-  const body = (await response.json()) as Record<string, unknown>;
-  if (!response.ok)
-    throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
-/** An intake key, obtained the way an integrator would: the admin signs in and issues one. */
-async function intakeKey(baseUrl: string): Promise<string> {
-  const session = await json(`${baseUrl}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const issued = await json(`${baseUrl}/api/tokens`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${String(session.token)}`,
-    },
-    body: JSON.stringify({
-      kind: 'intake',
-      source: 'website-form',
-      label: 'API benchmark',
-      expiresInDays: 1,
-    }),
-  });
-  return String(issued.token);
 }
 
 function load(
@@ -193,7 +124,7 @@ async function main(): Promise<void> {
         `server in a child process on 127.0.0.1:${server.port} (embedded SQLite, synchronous ${process.env.SQLITE_SYNCHRONOUS ?? 'FULL'}); ` +
         `Node ${process.version}, ${availableParallelism()} CPUs\n`,
     );
-    const key = await intakeKey(baseUrl);
+    const key = await intakeKey(baseUrl, 'website-form');
     for (const connections of CONNECTION_LEVELS) {
       const measured = await measure(baseUrl, key, connections);
       if (child.exitCode !== null) throw new Error('The server died during the run');

@@ -27,7 +27,7 @@ import { csvRows } from '../src/intake/csv-rows';
 import { ImportReport, MAX_ROWS } from '../src/intake/lead-import';
 import { accountNames, Lookup, lookups, PERTURBATIONS } from './intake-dedup';
 import { csvFile, leadRows } from './intake-leads';
-import { intakeKey, RunningServer, startServer, stopServer } from './intake-server';
+import { intakeKey, RunningServer, startServer, stopServer } from './bench-server';
 import { BENCH_COUNTRIES } from './intake-world';
 import { median, now, percentile, since } from './measure';
 

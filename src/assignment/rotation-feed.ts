@@ -16,8 +16,14 @@ const FILTER = {
 export class RotationFeed {
   private state: RotationState = initialRotation;
   private position?: string;
+  private readonly applied = new Set<string>();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** Whether the assignment written under this command id is already part of the rotation. */
+  hasApplied(commandId: string): boolean {
+    return this.applied.has(commandId);
+  }
 
   async current(): Promise<RotationState> {
     for (;;) {
@@ -29,6 +35,7 @@ export class RotationFeed {
       for (const event of batch) {
         this.state = evolveRotation(this.state, event);
         this.position = event.position;
+        if (event.metadata.commandId) this.applied.add(event.metadata.commandId);
       }
       if (batch.length < PAGE) return this.state;
     }

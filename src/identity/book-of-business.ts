@@ -70,6 +70,8 @@ const PAGE = 1000;
 @Injectable()
 export class BookOfBusiness {
   private readonly holdings = new Map<string, Holding>();
+  /** Open leads plus open deals per holder, kept as holdings change: assignment asks per inquiry. */
+  private readonly load = new Map<string, number>();
   private position?: string;
   private tail: Promise<void> = Promise.resolve();
 
@@ -90,15 +92,9 @@ export class BookOfBusiness {
   }
 
   /** Open leads plus open deals per holder: the load that least-loaded assignment balances. */
-  async openLoad(): Promise<Map<string, number>> {
+  async openLoad(): Promise<ReadonlyMap<string, number>> {
     await this.catchUp();
-    const load = new Map<string, number>();
-    for (const [streamName, holding] of this.holdings) {
-      if (!holding.open || !holding.holderId) continue;
-      if (!streamName.startsWith('lead-') && !streamName.startsWith('deal-')) continue;
-      load.set(holding.holderId, (load.get(holding.holderId) ?? 0) + 1);
-    }
-    return load;
+    return this.load;
   }
 
   /** Serialised, so two questions at once never fold the same events twice. */
@@ -124,6 +120,19 @@ export class BookOfBusiness {
     this.position = event.position;
     const fold = FOLDS[event.type];
     const before = this.holdings.get(event.streamName) ?? { open: false };
-    if (fold) this.holdings.set(event.streamName, fold(before, event.data));
+    if (!fold) return;
+    const after = fold(before, event.data);
+    this.holdings.set(event.streamName, after);
+    if (event.streamName.startsWith('lead-') || event.streamName.startsWith('deal-')) {
+      this.count(before, -1);
+      this.count(after, +1);
+    }
+  }
+
+  private count(holding: Holding, delta: number): void {
+    if (!holding.open || !holding.holderId) return;
+    const next = (this.load.get(holding.holderId) ?? 0) + delta;
+    if (next === 0) this.load.delete(holding.holderId);
+    else this.load.set(holding.holderId, next);
   }
 }

@@ -68,4 +68,37 @@ describe('assignment of live inquiries by the rules', () => {
       await second.stop();
     }
   });
+
+  it('gives simultaneous inquiries distinct turns, however their appends interleave', async () => {
+    const running = await startApp(undefined, { clock });
+    try {
+      const admin = httpClient(running.baseUrl, { id: 'u-admin', role: 'admin' });
+      await admin.post('/api/teams', {
+        teamId: 'gulf-sales',
+        name: 'Gulf sales',
+        region: ['AE'],
+        productLines: [],
+        calendarKey: 'dubai-sales',
+      });
+      for (const id of GULF) {
+        await httpClient(running.baseUrl, { id, role: 'rep', teamId: 'gulf-sales' }).get(
+          '/api/auth/me',
+        );
+      }
+      const intake = httpClient(running.baseUrl, { id: 'alibaba', role: 'intake' });
+      const manager = httpClient(running.baseUrl, { id: 'u-boss', role: 'manager' });
+      const created = await Promise.all(
+        Array.from({ length: 9 }, (_, n) => intake.post('/api/inquiries', inquiry(200 + n))),
+      );
+      const owners = await Promise.all(
+        created.map(
+          async (response) =>
+            (await manager.get(`/api/leads/${response.body.id}`)).body.state.ownerId,
+        ),
+      );
+      for (const rep of GULF) expect(owners.filter((owner) => owner === rep)).toHaveLength(3);
+    } finally {
+      await running.stop();
+    }
+  });
 });

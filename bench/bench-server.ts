@@ -1,7 +1,7 @@
 /**
- * The real app for the intake benchmark, in a child process on 127.0.0.1 (bench/api-server.ts,
- * the same server half as `bench:api`), over a temporary DATA_DIR, with the first admin from the
- * environment; and the intake key an integration would use, issued by that admin.
+ * The real app for the benchmarks, in a child process on 127.0.0.1 (bench/api-server.ts), over a
+ * temporary DATA_DIR, with the first admin from the environment; and the intake key an
+ * integration would use, issued by that admin. BENCH_SERVER_PROFILE=<dir> CPU-profiles the server.
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -17,7 +17,13 @@ export interface RunningServer {
 
 export function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
   const child = fork(join(__dirname, 'api-server.ts'), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    execArgv: [
+      '-r',
+      'ts-node/register/transpile-only',
+      ...(process.env.BENCH_SERVER_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`]
+        : []),
+    ],
     env: {
       ...process.env,
       ...env,
@@ -73,7 +79,12 @@ export async function intakeKey(baseUrl: string, source: string): Promise<string
       'content-type': 'application/json',
       authorization: `Bearer ${String(session.token)}`,
     },
-    body: JSON.stringify({ kind: 'intake', source, label: 'Intake benchmark', expiresInDays: 1 }),
+    body: JSON.stringify({
+      kind: 'intake',
+      source,
+      label: `benchmark ${source}`,
+      expiresInDays: 1,
+    }),
   });
   return String(issued.token);
 }
