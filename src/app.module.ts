@@ -3,6 +3,7 @@ import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthController } from './health/health.controller';
 import { IdentityModule } from './identity/identity.module';
+import { ProjectionsModule } from './projection-runner/projections.module';
 import { RequestContextMiddleware } from './http/request-context.middleware';
 import { MetricsController } from './observability/metrics.controller';
 import { HttpMetricsMiddleware } from './observability/http-metrics.middleware';
@@ -21,6 +22,7 @@ export class AppModule implements NestModule {
         EventStoreModule,
         CommandsModule,
         IdentityModule,
+        ProjectionsModule,
         ...FEATURE_MODULES,
       ],
       controllers: [HealthController, MetricsController],

@@ -28,6 +28,9 @@ const TITLES: Record<number, string> = {
 /** Input errors are 400; a business rule refusing a well-formed command is 422. */
 function domainStatus(code: string): number {
   if (/[._]not_found$/.test(code)) return 404;
+  // The read models are behind or still building: a retry soon succeeds.
+  if (code === 'projection.min_position_timeout' || code === 'projection.not_ready') return 503;
+  if (code === 'projection.rebuild_in_progress') return 409;
   // Another record holds the same exact dedup key, or is being created with it right now.
   if (code === 'account.duplicate' || code === 'dedup.key_pending') return 409;
   if (

@@ -5,11 +5,24 @@ export type EventStoreSettings =
   | { kind: 'sqlite'; file: string; synchronous: 'FULL' | 'NORMAL' }
   | { kind: 'eventstoredb'; url: string };
 
+export type ReadStoreSettings = { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+
+export interface ProjectionSettings {
+  /** Events per read-store transaction. */
+  batchSize: number;
+  /** How long a read with ?minPosition= waits for the projections. */
+  minPositionTimeoutMs: number;
+  /** A projection's lease lapses this long after its holder stops renewing it. */
+  leaseTtlMs: number;
+}
+
 export interface AppSettings {
   host: string;
   port: number;
   dataDir: string;
   eventStore: EventStoreSettings;
+  readStore: ReadStoreSettings;
+  projections: ProjectionSettings;
   /** Base64 master key; absent on the embedded default, where DATA_DIR/master.key is created once. */
   masterKey?: string;
   policySeedDir: string;
@@ -77,8 +90,24 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
       'is required with EVENTSTORE_URL: generate one with `openssl rand -base64 32` and keep it safe',
     );
   }
+  const mongoUrl = env.MONGO_URL?.trim();
+  if (mongoUrl && !/^mongodb(\+srv)?:\/\//.test(mongoUrl)) {
+    throw new SettingsError(
+      'MONGO_URL',
+      'must be a connection string such as mongodb://localhost:27017/tradeflow?replicaSet=rs0',
+    );
+  }
+  const projections: ProjectionSettings = {
+    batchSize: positiveInteger(env, 'PROJECTION_BATCH_SIZE', 1000, 100_000),
+    minPositionTimeoutMs: positiveInteger(env, 'MIN_POSITION_TIMEOUT_MS', 5000, 60_000),
+    leaseTtlMs: positiveInteger(env, 'PROJECTION_LEASE_TTL_MS', 15_000, 600_000),
+  };
   return {
     host: env.HOST ?? '0.0.0.0',
+    readStore: mongoUrl
+      ? { kind: 'mongodb', url: mongoUrl }
+      : { kind: 'sqlite', file: join(dataDir, 'readmodels.sqlite') },
+    projections,
     sessionHours,
     firstAdmin: { email: env.TRADEFLOW_ADMIN_EMAIL || undefined, password: adminPassword },
     masterKey: env.TRADEFLOW_MASTER_KEY || undefined,
@@ -90,4 +119,19 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
       ? { kind: 'eventstoredb', url: eventStoreUrl }
       : { kind: 'sqlite', file: join(dataDir, 'events.sqlite'), synchronous },
   };
+}
+
+function positiveInteger(
+  env: NodeJS.ProcessEnv,
+  variable: string,
+  fallback: number,
+  max: number,
+): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new SettingsError(variable, `"${raw}" must be a whole number from 1 to ${max}`);
+  }
+  return value;
 }

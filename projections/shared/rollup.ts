@@ -1,0 +1,102 @@
+import type { ProjectionCollection, ProjectionView } from '../projection';
+import { BUCKET_LEVELS, bucketStart } from './time-buckets';
+
+/** The dimensions every report filters and groups by (DESIGN.md, "Report definitions"). */
+export const REPORT_DIMENSIONS = [
+  'channel',
+  'country',
+  'region',
+  'productLine',
+  'owner',
+  'team',
+] as const;
+export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
+export type Dimensions = Partial<Record<ReportDimension, string | undefined>>;
+
+/** Buckets of the whole population carry this dimension. */
+export const ALL = 'all';
+
+/**
+ * A rollup: counters per (dimension value, UTC month/day/hour), plus one fact per measurement
+ * for the sub-hour edges of a period. `<name>` holds buckets, `<name>_facts` the facts.
+ */
+export const rollupCollections = (name: string): ProjectionCollection[] => [
+  {
+    name,
+    indexes: [
+      ['dim', 'level', 'start'],
+      ['dim', 'value', 'level', 'start'],
+    ],
+  },
+  { name: factsCollection(name), indexes: [['at']] },
+];
+
+export const factsCollection = (name: string) => `${name}_facts`;
+
+/**
+ * Adds `amounts` at instant `at` to the population and to each dimension's value. `factId` must
+ * be unique per measurement and stable across rebuilds (derive it from the event id).
+ */
+export function addToRollup(
+  view: ProjectionView,
+  name: string,
+  at: string,
+  dims: Dimensions,
+  amounts: Record<string, number>,
+  factId: string,
+): void {
+  const when = new Date(at);
+  for (const level of BUCKET_LEVELS) {
+    const start = bucketStart(level, when);
+    for (const [dim, value] of dimensionKeys(dims)) {
+      view.increment(name, `${dim}|${value}|${level}|${start}`, amounts, {
+        dim,
+        value,
+        level,
+        start,
+      });
+    }
+  }
+  view.put(factsCollection(name), { id: factId, at: when.toISOString(), dims, amounts });
+}
+
+/** Takes back the measurement recorded under `factId`, e.g. a loss undone by a reopen. */
+export function removeFromRollup(
+  view: ProjectionView,
+  name: string,
+  at: string,
+  dims: Dimensions,
+  amounts: Record<string, number>,
+  factId: string,
+): void {
+  const when = new Date(at);
+  const negated = Object.fromEntries(Object.entries(amounts).map(([k, v]) => [k, -v]));
+  for (const level of BUCKET_LEVELS) {
+    const start = bucketStart(level, when);
+    for (const [dim, value] of dimensionKeys(dims)) {
+      view.increment(name, `${dim}|${value}|${level}|${start}`, negated, {
+        dim,
+        value,
+        level,
+        start,
+      });
+    }
+  }
+  view.delete(factsCollection(name), factId);
+}
+
+function dimensionKeys(dims: Dimensions): Array<[string, string]> {
+  const keyed: Array<[string, string]> = [[ALL, ALL]];
+  for (const dim of REPORT_DIMENSIONS) {
+    const value = dims[dim];
+    if (value !== undefined) keyed.push([dim, value]);
+  }
+  // A team lead's view: their team, per rep. The team is the one at the time of the event.
+  if (dims.team !== undefined && dims.owner !== undefined) {
+    keyed.push([TEAM_OWNER, teamOwnerValue(dims.team, dims.owner)]);
+  }
+  return keyed;
+}
+
+export const TEAM_OWNER = 'team.owner';
+export const teamOwnerValue = (team: string, owner: string) => `${team}|${owner}`;

@@ -1,0 +1,132 @@
+import type { DocumentRef, Projection, ProjectionView } from '../../projections/projection';
+import type { RecordedEvent } from '../event-store/event-store.port';
+import type { FieldValue, ReadDocument, ReadStore, ReadWrite } from '../read-store/read-store.port';
+
+/** Maps a projection's logical collection names to the physical ones of one build generation. */
+export type CollectionNames = (logical: string) => string;
+
+interface Counter {
+  amounts: Record<string, number>;
+  fields?: Record<string, FieldValue>;
+}
+
+/**
+ * Applies one batch of events to a projection: loads what the events read, runs `apply`
+ * synchronously over a view that lays the batch's writes over the loaded documents, and returns
+ * the writes in order, ready to commit with the checkpoint.
+ */
+export class ProjectionBatch implements ProjectionView {
+  private readonly loaded = new Map<string, ReadDocument | undefined>();
+  private readonly writes: ReadWrite[] = [];
+  /** Increments on documents not loaded collapse into one write per document. */
+  private readonly blind = new Map<string, { collection: string; id: string; counter: Counter }>();
+
+  constructor(
+    private readonly projection: Projection,
+    private readonly names: CollectionNames,
+    private readonly preloaded: Map<string, Map<string, ReadDocument>>,
+  ) {}
+
+  async load(store: ReadStore, events: RecordedEvent[]): Promise<void> {
+    const wanted = new Map<string, Set<string>>();
+    for (const event of events) {
+      for (const ref of this.projection.reads?.(event) ?? []) {
+        if (this.preloaded.has(ref.collection)) continue;
+        const ids = wanted.get(ref.collection) ?? new Set<string>();
+        ids.add(ref.id);
+        wanted.set(ref.collection, ids);
+      }
+    }
+    for (const [collection, ids] of wanted) {
+      const found = await store.getMany(this.names(collection), [...ids]);
+      for (const id of ids) this.loaded.set(key(collection, id), undefined);
+      for (const document of found) this.loaded.set(key(collection, document.id), document);
+    }
+  }
+
+  apply(event: RecordedEvent): void {
+    this.projection.apply(event, this);
+  }
+
+  /** The writes in order: each document's last state, then the collapsed blind increments. */
+  drain(): ReadWrite[] {
+    const writes = [...this.writes];
+    for (const { collection, id, counter } of this.blind.values()) {
+      writes.push({ kind: 'increment', collection: this.names(collection), id, ...counter });
+    }
+    return writes;
+  }
+
+  get<T extends ReadDocument = ReadDocument>(collection: string, id: string): T | undefined {
+    const preloaded = this.preloaded.get(collection);
+    if (preloaded) return preloaded.get(id) as T | undefined;
+    const k = key(collection, id);
+    if (!this.loaded.has(k)) {
+      if (this.blind.has(k)) throw new UnreadDocumentError(this.projection.name, collection, id);
+      throw new UnreadDocumentError(this.projection.name, collection, id);
+    }
+    return this.loaded.get(k) as T | undefined;
+  }
+
+  put(collection: string, document: ReadDocument): void {
+    const stored = structuredClone(document);
+    this.remember(collection, stored.id, stored);
+    this.writes.push({ kind: 'put', collection: this.names(collection), document: stored });
+  }
+
+  delete(collection: string, id: string): void {
+    this.remember(collection, id, undefined);
+    this.writes.push({ kind: 'delete', collection: this.names(collection), id });
+  }
+
+  increment(
+    collection: string,
+    id: string,
+    amounts: Record<string, number>,
+    fields?: Record<string, FieldValue>,
+  ): void {
+    const k = key(collection, id);
+    if (this.loaded.has(k) || this.preloaded.has(collection)) {
+      const current = this.get(collection, id) ?? { id };
+      const next: ReadDocument = { ...current, ...fields };
+      for (const [field, amount] of Object.entries(amounts)) {
+        next[field] = ((current[field] as number | undefined) ?? 0) + amount;
+      }
+      this.put(collection, next);
+      return;
+    }
+    const pending = this.blind.get(k) ?? { collection, id, counter: { amounts: {} } };
+    for (const [field, amount] of Object.entries(amounts)) {
+      pending.counter.amounts[field] = (pending.counter.amounts[field] ?? 0) + amount;
+    }
+    if (fields) pending.counter.fields = { ...pending.counter.fields, ...fields };
+    this.blind.set(k, pending);
+  }
+
+  private remember(collection: string, id: string, document: ReadDocument | undefined): void {
+    const preloaded = this.preloaded.get(collection);
+    if (preloaded) {
+      if (document) preloaded.set(id, document);
+      else preloaded.delete(id);
+      return;
+    }
+    const k = key(collection, id);
+    if (this.blind.has(k)) throw new UnreadDocumentError(this.projection.name, collection, id);
+    this.loaded.set(k, document);
+  }
+}
+
+const key = (collection: string, id: string) => `${collection}\u0000${id}`;
+
+/** A projection read or replaced a document it did not name in `reads`: a bug in the projection. */
+export class UnreadDocumentError extends Error {
+  constructor(projection: string, collection: string, id: string) {
+    super(
+      `Projection ${projection} used ${collection}/${id} without naming it in reads(); ` +
+        'declare it so the runner loads it before the batch',
+    );
+    this.name = 'UnreadDocumentError';
+  }
+}
+
+export type { DocumentRef };

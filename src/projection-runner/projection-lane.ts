@@ -1,0 +1,246 @@
+import type { Projection } from '../../projections/projection';
+import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { comparePositions } from '../event-store/event-store.port';
+import type { PersonalDataCipher } from '../personal-data/personal-data-cipher';
+import type { Lease, ReadDocument, ReadStore } from '../read-store/read-store.port';
+import { FencedOffError } from '../read-store/read-store.port';
+import type { Clock } from '../shared/clock';
+import { ProjectionBatch } from './projection-batch';
+import { physicalName } from './read-models';
+import { Wakeup } from './wakeup';
+
+export interface LaneDependencies {
+  events: EventStore;
+  store: ReadStore;
+  cipher: PersonalDataCipher;
+  clock: Clock;
+  /** Notified when the store has new events. */
+  newEvents: Wakeup;
+  /** Called whenever this lane's read model moved forward or caught up. */
+  onProgress: () => void;
+  /** This instance, as a lease holder. */
+  holder: string;
+  batchSize: number;
+  leaseTtlMs: number;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+export type LaneState =
+  'starting' | 'waiting_for_lease' | 'catching_up' | 'live' | 'retrying' | 'failed' | 'stopped';
+
+export interface LaneFailure {
+  position: string;
+  eventId: string;
+  eventType: string;
+  streamName: string;
+  message: string;
+}
+
+/** An event the projection could not apply: the lane stops there, and never skips it. */
+class ProjectionFailure extends Error {
+  constructor(readonly failure: LaneFailure) {
+    super(failure.message);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * One build generation of one projection: reads the events after its checkpoint in batches, and
+ * commits each batch's writes with the new checkpoint in one read-store transaction, under the
+ * projection's lease. So effects happen exactly once, and a restart resumes at the checkpoint.
+ */
+export class ProjectionLane {
+  state: LaneState = 'starting';
+  checkpoint?: string;
+  /** Every event up to here that this projection applies is in its read model. */
+  seenUpTo?: string;
+  failure?: LaneFailure;
+  /** Resolves the first time the lane has applied everything stored. */
+  readonly caughtUp: Promise<void>;
+  private markCaughtUp!: () => void;
+  private stopping = false;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly deps: LaneDependencies,
+    readonly projection: Projection,
+    readonly generation: number,
+  ) {
+    this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
+  }
+
+  get checkpointName(): string {
+    return `${this.projection.name}@g${this.generation}`;
+  }
+
+  get leaseName(): string {
+    return `projection:${this.projection.name}:g${this.generation}`;
+  }
+
+  collection(logical: string): string {
+    return physicalName(this.projection.name, this.generation, logical);
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.failure = undefined;
+    this.running = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.deps.newEvents.notify();
+    await this.running;
+    this.state = this.state === 'failed' ? 'failed' : 'stopped';
+  }
+
+  /** Drops this generation's collections and checkpoint: for a superseded or abandoned build. */
+  async drop(): Promise<void> {
+    for (const spec of this.projection.collections) {
+      await this.deps.store.dropCollection(this.collection(spec.name));
+    }
+    await this.deps.store.deleteCheckpoint(this.checkpointName);
+    await this.deps.store.releaseLease(this.leaseName, this.deps.holder);
+  }
+
+  private async run(): Promise<void> {
+    let pause = 250;
+    while (!this.stopping) {
+      try {
+        const lease = await this.acquire();
+        if (!lease) {
+          this.state = 'waiting_for_lease';
+          await sleep(this.deps.leaseTtlMs / 3);
+          continue;
+        }
+        const preloaded = await this.prepare();
+        await this.follow(lease, preloaded);
+        pause = 250;
+      } catch (error) {
+        if (error instanceof ProjectionFailure) {
+          this.state = 'failed';
+          this.failure = error.failure;
+          this.deps.log({
+            msg: 'projection stopped on an event it cannot apply',
+            projection: this.projection.name,
+            ...error.failure,
+          });
+          return;
+        }
+        this.state = 'retrying';
+        this.deps.log({
+          msg: 'projection lane error; retrying',
+          projection: this.projection.name,
+          error: (error as Error).message,
+        });
+        await sleep(pause);
+        pause = Math.min(pause * 2, 10_000);
+      }
+    }
+    await this.deps.store.releaseLease(this.leaseName, this.deps.holder).catch(() => undefined);
+  }
+
+  private acquire(): Promise<Lease | undefined> {
+    return this.deps.store.acquireLease(
+      this.leaseName,
+      this.deps.holder,
+      this.deps.leaseTtlMs,
+      this.deps.clock.now(),
+    );
+  }
+
+  private async prepare(): Promise<Map<string, Map<string, ReadDocument>>> {
+    for (const spec of this.projection.collections) {
+      await this.deps.store.ensureCollection({ ...spec, name: this.collection(spec.name) });
+    }
+    const preloaded = new Map<string, Map<string, ReadDocument>>();
+    for (const spec of this.projection.collections.filter((c) => c.preload)) {
+      const documents = await this.deps.store.find(this.collection(spec.name));
+      preloaded.set(spec.name, new Map(documents.map((document) => [document.id, document])));
+    }
+    this.checkpoint = await this.deps.store.checkpoint(this.checkpointName);
+    this.seenUpTo = this.checkpoint;
+    return preloaded;
+  }
+
+  /** Returns when the lease is lost; throws on a failure. */
+  private async follow(
+    lease: Lease,
+    preloaded: Map<string, Map<string, ReadDocument>>,
+  ): Promise<void> {
+    let renewAt = this.deps.clock.now().getTime() + this.deps.leaseTtlMs / 3;
+    while (!this.stopping) {
+      if (this.deps.clock.now().getTime() >= renewAt) {
+        const renewed = await this.acquire();
+        if (!renewed || renewed.token !== lease.token) return;
+        renewAt = this.deps.clock.now().getTime() + this.deps.leaseTtlMs / 3;
+      }
+      const signals = this.deps.newEvents.seen();
+      const head = await this.deps.events.headPosition();
+      const events = await this.deps.events.readAll({
+        after: this.checkpoint,
+        maxCount: this.deps.batchSize,
+        filter: { eventTypes: [...this.projection.eventTypes] },
+      });
+      if (events.length === 0) {
+        if (
+          head !== undefined &&
+          (this.seenUpTo === undefined || comparePositions(head, this.seenUpTo) > 0)
+        ) {
+          this.seenUpTo = head;
+        }
+        this.state = 'live';
+        this.markCaughtUp();
+        this.deps.onProgress();
+        await this.deps.newEvents.wait(1000, signals);
+        continue;
+      }
+      this.state = this.state === 'live' ? 'live' : 'catching_up';
+      try {
+        await this.applyBatch(events, lease, preloaded);
+      } catch (error) {
+        if (error instanceof FencedOffError) return;
+        throw error;
+      }
+    }
+  }
+
+  private async applyBatch(
+    events: RecordedEvent[],
+    lease: Lease,
+    preloaded: Map<string, Map<string, ReadDocument>>,
+  ): Promise<void> {
+    const batch = new ProjectionBatch(
+      this.projection,
+      (logical) => this.collection(logical),
+      preloaded,
+    );
+    await batch.load(this.deps.store, events);
+    for (const event of events) {
+      try {
+        batch.apply(this.projection.personalData ? await this.opened(event) : event);
+      } catch (error) {
+        throw new ProjectionFailure({
+          position: event.position,
+          eventId: event.id,
+          eventType: event.type,
+          streamName: event.streamName,
+          message: (error as Error).message,
+        });
+      }
+    }
+    const last = events[events.length - 1].position;
+    await this.deps.store.commit(batch.drain(), {
+      checkpoint: { name: this.checkpointName, position: last },
+      fence: { lease: this.leaseName, token: lease.token },
+    });
+    this.checkpoint = last;
+    this.seenUpTo = last;
+    this.deps.onProgress();
+  }
+
+  private async opened(event: RecordedEvent): Promise<RecordedEvent> {
+    return { ...event, data: await this.deps.cipher.open(event.data) };
+  }
+}

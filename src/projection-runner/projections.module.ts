@@ -1,0 +1,85 @@
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ALL_PROJECTIONS } from '../../projections/all-projections';
+import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import { PersonalDataCipher } from '../personal-data/personal-data-cipher';
+import { READ_STORE, ReadStore } from '../read-store/read-store.port';
+import { APP_SETTINGS, AppSettings } from '../settings/app-settings';
+import { CLOCK, Clock } from '../shared/clock';
+import { MinPositionInterceptor } from './min-position.interceptor';
+import { ProjectionRunner } from './projection-runner';
+import { ProjectionsAdminController } from './projections-admin.controller';
+import { openReadStore } from './read-store.provider';
+import { ReadModels } from './read-models';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: READ_STORE,
+      inject: [APP_SETTINGS],
+      useFactory: (settings: AppSettings) => openReadStore(settings.readStore),
+    },
+    ReadModels,
+    {
+      provide: ProjectionRunner,
+      inject: [EVENT_STORE, READ_STORE, PersonalDataCipher, CLOCK, APP_SETTINGS, ReadModels],
+      useFactory: (
+        events: EventStore,
+        store: ReadStore,
+        cipher: PersonalDataCipher,
+        clock: Clock,
+        settings: AppSettings,
+        readModels: ReadModels,
+      ) => {
+        const logger = new Logger('Projections');
+        return new ProjectionRunner(
+          {
+            events,
+            store,
+            cipher,
+            clock,
+            holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+            batchSize: settings.projections.batchSize,
+            leaseTtlMs: settings.projections.leaseTtlMs,
+            log: (entry) => logger.log(entry),
+          },
+          ALL_PROJECTIONS,
+          readModels,
+        );
+      },
+    },
+    {
+      provide: APP_INTERCEPTOR,
+      inject: [ProjectionRunner, APP_SETTINGS],
+      useFactory: (runner: ProjectionRunner, settings: AppSettings) =>
+        new MinPositionInterceptor(runner, settings.projections.minPositionTimeoutMs),
+    },
+  ],
+  controllers: [ProjectionsAdminController],
+  exports: [READ_STORE, ReadModels, ProjectionRunner],
+})
+export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Projection } from '../../projections/projection';
+import type { RecordedEvent } from '../../src/event-store/event-store.port';
+import { ProjectionBatch } from '../../src/projection-runner/projection-batch';
+import type { FindQuery, ReadDocument, ReadStore } from '../../src/read-store/read-store.port';
+import { SqliteReadStore } from '../../src/read-store/sqlite/sqlite-read-store';
+
+let position = 0;
+
+/** A recorded event as the store would deliver it; revisions count per stream within a history. */
+export function recorded(
+  streamName: string,
+  type: string,
+  data: Record<string, unknown>,
+  occurredAt: string,
+  metadata: Record<string, unknown> = {},
+): RecordedEvent {
+  position += 1;
+  return {
+    id: randomUUID(),
+    streamName,
+    revision: 0,
+    position: String(position).padStart(20, '0'),
+    type,
+    data,
+    metadata: {
+      occurredAt,
+      $correlationId: randomUUID(),
+      $causationId: randomUUID(),
+      schemaVersion: 1,
+      ...metadata,
+    },
+    recordedAt: occurredAt,
+  };
+}
+
+/** Numbers revisions per stream in the order given. */
+export function history(events: RecordedEvent[]): RecordedEvent[] {
+  const revisions = new Map<string, number>();
+  return events.map((event) => {
+    const revision = revisions.get(event.streamName) ?? 0;
+    revisions.set(event.streamName, revision + 1);
+    return { ...event, revision };
+  });
+}
+
+export interface ProjectedModel {
+  store: ReadStore;
+  /** Physical name of a logical collection. */
+  name(collection: string): string;
+  get(collection: string, id: string): Promise<ReadDocument | undefined>;
+  find(collection: string, query?: FindQuery): Promise<ReadDocument[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs a projection over events on a real in-memory SQLite read store, in batches of `batchSize`
+ * so that tests also cross batch boundaries.
+ */
+export async function project(
+  projection: Projection,
+  events: RecordedEvent[],
+  batchSize = 3,
+): Promise<ProjectedModel> {
+  const store = await SqliteReadStore.open({ file: ':memory:' });
+  const name = (collection: string) => `${projection.name}_test_${collection}`;
+  for (const spec of projection.collections)
+    await store.ensureCollection({ ...spec, name: name(spec.name) });
+  const preloaded = new Map<string, Map<string, ReadDocument>>();
+  for (const spec of projection.collections.filter((c) => c.preload)) {
+    const documents = await store.find(name(spec.name));
+    preloaded.set(spec.name, new Map(documents.map((d) => [d.id, d])));
+  }
+  const relevant = events.filter((event) => projection.eventTypes.includes(event.type));
+  for (let start = 0; start < relevant.length; start += batchSize) {
+    const slice = relevant.slice(start, start + batchSize);
+    const batch = new ProjectionBatch(projection, name, preloaded);
+    await batch.load(store, slice);
+    for (const event of slice) batch.apply(event);
+    await store.commit(batch.drain(), {
+      checkpoint: { name: name('checkpoint'), position: slice[slice.length - 1].position },
+    });
+  }
+  return {
+    store,
+    name,
+    get: (collection, id) => store.get(name(collection), id),
+    find: (collection, query) => store.find(name(collection), query),
+    close: () => store.close(),
+  };
+}
