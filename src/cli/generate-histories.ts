@@ -70,12 +70,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
     throw new Error(`until must be a date (got ${String(options.until)})`);
   if (until.getTime() > Date.now())
     throw new Error('until may not be in the future: the store refuses future business times');
-  const settings =
+  const given =
     options.settings ??
     readSettings({
       ...process.env,
       ...(options.dataDir !== undefined && { DATA_DIR: options.dataDir }),
     });
+  // The generator only writes; the app builds the read models when it starts.
+  const settings = { ...given, projections: { ...given.projections, run: false } };
 
   const started = Date.now();
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(settings), {

@@ -14,7 +14,8 @@ const USAGE = `Usage: npm run projections -- <command>
 
   status            every projection: generation, state, checkpoint, events behind, failure
   rebuild <name>    build <name> again from the whole log beside the live one; switch when caught up
-  catch-up          apply every stored event to every projection, then exit`;
+  catch-up          apply every stored event to every projection, then exit
+  checksum          catch up, then print a digest of each read model (equal digests: equal models)`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   if (
     !command ||
-    !['status', 'rebuild', 'catch-up'].includes(command) ||
+    !['status', 'rebuild', 'catch-up', 'checksum'].includes(command) ||
     (command === 'rebuild' && !name)
   ) {
     console.log(USAGE);

@@ -4,6 +4,7 @@ import { comparePositions } from '../event-store/event-store.port';
 import { DomainError } from '../../domain/shared/domain-error';
 import type { ReadDocument } from '../read-store/read-store.port';
 import { LaneDependencies, LaneFailure, LaneState, ProjectionLane } from './projection-lane';
+import { readModelChecksum } from './read-model-checksum';
 import { ReadModels } from './read-models';
 import { Wakeup } from './wakeup';
 
@@ -161,6 +162,17 @@ export class ProjectionRunner {
       });
     }
     return { head, projections };
+  }
+
+  /** A digest of each live read model, for comparing a long-running build with a fresh one. */
+  async checksums(): Promise<Record<string, string>> {
+    const sums: Record<string, string> = {};
+    for (const projection of this.projections) {
+      sums[projection.name] = await readModelChecksum(this.deps.store, projection, (logical) =>
+        this.readModels.collection(projection.name, logical),
+      );
+    }
+    return sums;
   }
 
   /** Lanes by role, for tests and the CLI. */

@@ -72,10 +72,11 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(APP_SETTINGS) private readonly settings: AppSettings,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.runner.start();
+    if (this.settings.projections.run) await this.runner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -8,6 +8,8 @@ export type EventStoreSettings =
 export type ReadStoreSettings = { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
 
 export interface ProjectionSettings {
+  /** False on a process that only writes (the history generator); reads then wait for another. */
+  run: boolean;
   /** Events per read-store transaction. */
   batchSize: number;
   /** How long a read with ?minPosition= waits for the projections. */
@@ -97,7 +99,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
       'must be a connection string such as mongodb://localhost:27017/tradeflow?replicaSet=rs0',
     );
   }
+  const runProjections = (env.RUN_PROJECTIONS ?? 'true').toLowerCase();
+  if (runProjections !== 'true' && runProjections !== 'false') {
+    throw new SettingsError('RUN_PROJECTIONS', `"${env.RUN_PROJECTIONS}" must be true or false`);
+  }
   const projections: ProjectionSettings = {
+    run: runProjections === 'true',
     batchSize: positiveInteger(env, 'PROJECTION_BATCH_SIZE', 1000, 100_000),
     minPositionTimeoutMs: positiveInteger(env, 'MIN_POSITION_TIMEOUT_MS', 5000, 60_000),
     leaseTtlMs: positiveInteger(env, 'PROJECTION_LEASE_TTL_MS', 15_000, 600_000),

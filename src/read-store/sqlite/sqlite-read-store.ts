@@ -1,0 +1,299 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  Checkpoint,
+  CollectionSpec,
+  Fence,
+  FieldValue,
+  FindQuery,
+  Lease,
+  ReadDocument,
+  ReadStore,
+  ReadWrite,
+  SearchHit,
+  UnknownCollectionError,
+} from '../read-store.port';
+import {
+  assertCollectionName,
+  assertCollectionSpec,
+  assertFilterIndexed,
+  mergeSpecs,
+  planQuery,
+} from './query-plan';
+import { installCollection, SqliteCollection, uninstallCollection } from './sqlite-collection';
+import { SqliteLeases } from './sqlite-leases';
+import { ftsMatchExpression } from './sqlite-search';
+import { orderBySql, whereSql } from './sqlite-where';
+
+export interface SqliteReadStoreOptions {
+  /** Database file, or ':memory:'. */
+  file: string;
+  /** NORMAL survives a process crash, FULL also an OS crash or power loss. Read models can be rebuilt. */
+  synchronous?: 'FULL' | 'NORMAL';
+  busyTimeoutMs?: number;
+}
+
+/** Find, count and search statements are built per query shape; this bounds how many stay prepared. */
+const MAX_CACHED_STATEMENTS = 256;
+
+/**
+ * The embedded read store: one table per collection (`docs[name]`: id, JSON doc), expression
+ * indexes on json_extract for each declared index, and an FTS5 table (`fts[name]`) for collections
+ * that declare text fields. Every call is synchronous underneath, so commits never interleave.
+ */
+export class SqliteReadStore implements ReadStore {
+  private readonly db: Database.Database;
+  private readonly leases: SqliteLeases;
+  private readonly collections = new Map<string, SqliteCollection>();
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly selectSpec: Database.Statement<[string], { name: string; spec: string }>;
+  private readonly saveSpec: Database.Statement<[string, string]>;
+  private readonly deleteSpec: Database.Statement<[string]>;
+  private readonly selectCheckpoint: Database.Statement<[string], { position: string }>;
+  private readonly saveCheckpoint: Database.Statement<[string, string]>;
+  private readonly removeCheckpoint: Database.Statement<[string]>;
+  private readonly selectOne: Database.Statement;
+  private readonly commitInTransaction: Database.Transaction<
+    (writes: ReadWrite[], checkpoint?: Checkpoint, fence?: Fence) => void
+  >;
+
+  static open(options: SqliteReadStoreOptions): SqliteReadStore {
+    return new SqliteReadStore(options);
+  }
+
+  private constructor(options: SqliteReadStoreOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.db = new Database(options.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS read_store_collections (name TEXT PRIMARY KEY, spec TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS read_store_checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL);
+    `);
+    this.leases = new SqliteLeases(this.db);
+    this.selectSpec = this.db.prepare(
+      'SELECT name, spec FROM read_store_collections WHERE name = ? COLLATE NOCASE',
+    );
+    this.saveSpec = this.db.prepare(
+      'INSERT INTO read_store_collections (name, spec) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET spec = excluded.spec',
+    );
+    this.deleteSpec = this.db.prepare('DELETE FROM read_store_collections WHERE name = ?');
+    this.selectCheckpoint = this.db.prepare(
+      'SELECT position FROM read_store_checkpoints WHERE name = ?',
+    );
+    this.saveCheckpoint = this.db.prepare(
+      `INSERT INTO read_store_checkpoints (name, position) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+    );
+    this.removeCheckpoint = this.db.prepare('DELETE FROM read_store_checkpoints WHERE name = ?');
+    this.selectOne = this.db.prepare('SELECT 1');
+    this.commitInTransaction = this.db.transaction(
+      (writes: ReadWrite[], checkpoint?: Checkpoint, fence?: Fence) => {
+        if (fence) this.leases.assertFence(fence);
+        for (const write of writes) this.apply(write);
+        if (checkpoint) this.saveCheckpoint.run(checkpoint.name, checkpoint.position);
+      },
+    );
+  }
+
+  async ensureCollection(spec: CollectionSpec): Promise<void> {
+    assertCollectionSpec(spec);
+    const grown = this.db
+      .transaction(() => {
+        const stored = this.storedSpec(spec.name);
+        const merged = mergeSpecs(stored, spec);
+        if (JSON.stringify(merged) === JSON.stringify(stored)) return undefined;
+        installCollection(this.db, merged, stored);
+        this.saveSpec.run(spec.name, JSON.stringify(merged));
+        return merged;
+      })
+      .immediate();
+    if (grown) this.collections.set(spec.name, new SqliteCollection(this.db, grown));
+  }
+
+  async dropCollection(name: string): Promise<void> {
+    assertCollectionName(name);
+    this.db
+      .transaction(() => {
+        if (!this.storedSpec(name)) return;
+        uninstallCollection(this.db, name);
+        this.deleteSpec.run(name);
+      })
+      .immediate();
+    this.collections.delete(name);
+    this.statements.clear();
+  }
+
+  async get(collection: string, id: string): Promise<ReadDocument | undefined> {
+    return this.collection(collection).get(id);
+  }
+
+  async getMany(collection: string, ids: string[]): Promise<ReadDocument[]> {
+    return this.collection(collection).getMany(ids);
+  }
+
+  async find(collection: string, query: FindQuery = {}): Promise<ReadDocument[]> {
+    const target = this.collection(collection);
+    const plan = planQuery(target.spec, query);
+    const where = whereSql(collection, query.where);
+    const sql = `SELECT doc FROM ${target.table} WHERE ${where.sql}${orderBySql(plan)} LIMIT ?`;
+    const rows = this.statement(sql).all(
+      ...where.params,
+      limitOf(collection, query.limit),
+    ) as Array<{
+      doc: string;
+    }>;
+    return rows.map((row) => JSON.parse(row.doc));
+  }
+
+  async count(collection: string, where?: FindQuery['where']): Promise<number> {
+    const target = this.collection(collection);
+    planQuery(target.spec, { where });
+    const condition = whereSql(collection, where);
+    const sql = `SELECT count(*) AS n FROM ${target.table} WHERE ${condition.sql}`;
+    return (this.statement(sql).get(...condition.params) as { n: number }).n;
+  }
+
+  async commit(
+    writes: ReadWrite[],
+    options: { checkpoint?: Checkpoint; fence?: Fence } = {},
+  ): Promise<void> {
+    const { checkpoint, fence } = options;
+    if (
+      checkpoint &&
+      (typeof checkpoint.name !== 'string' || typeof checkpoint.position !== 'string')
+    ) {
+      throw new Error('A checkpoint needs a string name and a string position');
+    }
+    // IMMEDIATE takes the write lock up front, so the fence check and the writes see one state.
+    this.commitInTransaction.immediate(writes, checkpoint, fence);
+  }
+
+  async checkpoint(name: string): Promise<string | undefined> {
+    return this.selectCheckpoint.get(name)?.position;
+  }
+
+  async deleteCheckpoint(name: string): Promise<void> {
+    this.removeCheckpoint.run(name);
+  }
+
+  /** Scores are -bm25: higher is a better match. */
+  async search(
+    collection: string,
+    text: string,
+    options: { limit?: number; filter?: Record<string, FieldValue> } = {},
+  ): Promise<SearchHit[]> {
+    const target = this.collection(collection);
+    if (!target.searchable) {
+      throw new Error(`Collection ${collection} declares no textFields, so it cannot be searched`);
+    }
+    const filter = options.filter ?? {};
+    for (const [field, value] of Object.entries(filter)) {
+      if (value !== null && typeof value === 'object') {
+        throw new Error(
+          `Search filter on ${collection}.${field}: only equality on a value is allowed`,
+        );
+      }
+    }
+    assertFilterIndexed(target.spec, filter);
+    const limit = limitOf(collection, options.limit);
+    const match = ftsMatchExpression(String(text ?? ''));
+    if (match === undefined) return [];
+    const where = whereSql(collection, filter);
+    const sql =
+      `SELECT d.doc AS doc, m.rank AS rank FROM ${target.table} d ` +
+      `JOIN (SELECT rowid, bm25(${target.fts}) AS rank FROM ${target.fts} WHERE ${target.fts} MATCH ?) m ` +
+      `ON m.rowid = d.rowid WHERE ${where.sql} ORDER BY m.rank LIMIT ?`;
+    const rows = this.statement(sql).all(match, ...where.params, limit) as Array<{
+      doc: string;
+      rank: number;
+    }>;
+    return rows.map((row) => ({ collection, document: JSON.parse(row.doc), score: -row.rank }));
+  }
+
+  async acquireLease(
+    name: string,
+    holder: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<Lease | undefined> {
+    return this.leases.acquire(name, holder, ttlMs, now);
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.leases.releaseIfHeldBy(name, holder);
+  }
+
+  async ping(): Promise<void> {
+    this.selectOne.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private apply(write: ReadWrite): void {
+    const target = this.collection(write.collection);
+    switch (write.kind) {
+      case 'put':
+        return target.put(write.document);
+      case 'delete':
+        return target.delete(write.id);
+      case 'increment':
+        return target.increment(write.id, write.amounts);
+      default:
+        throw new Error(
+          `Unknown read-store write kind ${JSON.stringify((write as { kind: unknown }).kind)}`,
+        );
+    }
+  }
+
+  private collection(name: string): SqliteCollection {
+    let collection = this.collections.get(name);
+    if (!collection) {
+      assertCollectionName(name);
+      const spec = this.storedSpec(name);
+      if (!spec) throw new UnknownCollectionError(name);
+      collection = new SqliteCollection(this.db, spec);
+      this.collections.set(name, collection);
+    }
+    return collection;
+  }
+
+  /** SQLite table names ignore case, so "Deals" and "deals" would share a table: refuse that. */
+  private storedSpec(name: string): CollectionSpec | undefined {
+    const row = this.selectSpec.get(name);
+    if (!row) return undefined;
+    if (row.name !== name) {
+      throw new Error(
+        `Collection ${name} clashes with collection ${row.name}: names must differ by more than case`,
+      );
+    }
+    return JSON.parse(row.spec);
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) {
+        this.statements.delete(this.statements.keys().next().value!);
+      }
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/** No limit means all; SQLite reads LIMIT -1 that way. */
+function limitOf(collection: string, limit: number | undefined): number {
+  if (limit === undefined) return -1;
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new Error(
+      `Query on ${collection}: limit must be a whole number of at least 0, got ${limit}`,
+    );
+  }
+  return limit;
+}
