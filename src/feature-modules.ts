@@ -1,5 +1,12 @@
 import { Type } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
+import { AccountsReportsModule } from './reports/accounts/accounts-reports.module';
+import { DealReportsModule } from './reports/deals/deal-reports.module';
+import { ForecastReportsModule } from './reports/forecast/forecast-reports.module';
+import { LeadReportsModule } from './reports/leads/lead-reports.module';
+import { PeopleReportsModule } from './reports/people/people-reports.module';
+import { PipelineReportsModule } from './reports/pipeline/pipeline-reports.module';
+import { SearchModule } from './search/search.module';
 import { DealsModule } from './deals/deals.module';
 import { DedupModule } from './dedup/dedup.module';
 import { IntakeModule } from './intake/intake.module';
@@ -19,6 +26,8 @@ export const FEATURE_MODULES: Type[] = [
   // Before LeadsModule: GET /api/leads/nurture-queue must be routed ahead of GET /api/leads/:id.
   ScoringModule,
   LeadsModule,
+  // Before AccountsModule: GET /api/accounts/:id/360 is its own route, not /:id.
+  AccountsReportsModule,
   AccountsModule,
   DealsModule,
   TasksModule,
@@ -27,4 +36,10 @@ export const FEATURE_MODULES: Type[] = [
   TeamsModule,
   IntakeModule,
   ReviewModule,
+  DealReportsModule,
+  ForecastReportsModule,
+  PipelineReportsModule,
+  LeadReportsModule,
+  PeopleReportsModule,
+  SearchModule,
 ];

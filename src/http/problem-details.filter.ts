@@ -31,6 +31,7 @@ function domainStatus(code: string): number {
   // The read models are behind or still building: a retry soon succeeds.
   if (code === 'projection.min_position_timeout' || code === 'projection.not_ready') return 503;
   if (code === 'projection.rebuild_in_progress') return 409;
+  if (code.startsWith('report.')) return 400;
   // Another record holds the same exact dedup key, or is being created with it right now.
   if (code === 'account.duplicate' || code === 'dedup.key_pending') return 409;
   if (

@@ -19,6 +19,10 @@ import {
   assignmentPolicyCrossChecks,
 } from '../../config/schemas/assignment-policy.schema';
 import { DedupPolicySchema } from '../../config/schemas/dedup-policy.schema';
+import {
+  ChannelCostPolicySchema,
+  channelCostPolicyCrossChecks,
+} from '../../config/schemas/channel-cost-policy.schema';
 import { fxRateTableProblems } from '../../domain/shared/money';
 import { FxPolicy } from '../../domain/policies/fx-policy';
 
@@ -48,6 +52,11 @@ export const POLICY_KINDS: Record<string, PolicyKind> = {
     kind: 'calendars',
     schema: CalendarPolicySchema,
     crossChecks: calendarPolicyProblems,
+  },
+  'channel-costs': {
+    kind: 'channel-costs',
+    schema: ChannelCostPolicySchema,
+    crossChecks: channelCostPolicyCrossChecks,
   },
 };
 

@@ -17,7 +17,8 @@ interface Counter {
  */
 export class ProjectionBatch implements ProjectionView {
   private readonly loaded = new Map<string, ReadDocument | undefined>();
-  private readonly writes: ReadWrite[] = [];
+  /** Each document's last put or delete in the batch: only its final state is written. */
+  private readonly writes = new Map<string, ReadWrite>();
   /** Increments on documents not loaded collapse into one write per document. */
   private readonly blind = new Map<string, { collection: string; id: string; counter: Counter }>();
 
@@ -48,9 +49,9 @@ export class ProjectionBatch implements ProjectionView {
     this.projection.apply(event, this);
   }
 
-  /** The writes in order: each document's last state, then the collapsed blind increments. */
+  /** Each document's final state, then the collapsed blind increments. */
   drain(): ReadWrite[] {
-    const writes = [...this.writes];
+    const writes = [...this.writes.values()];
     for (const { collection, id, counter } of this.blind.values()) {
       writes.push({ kind: 'increment', collection: this.names(collection), id, ...counter });
     }
@@ -71,12 +72,20 @@ export class ProjectionBatch implements ProjectionView {
   put(collection: string, document: ReadDocument): void {
     const stored = structuredClone(document);
     this.remember(collection, stored.id, stored);
-    this.writes.push({ kind: 'put', collection: this.names(collection), document: stored });
+    this.writes.set(key(collection, stored.id), {
+      kind: 'put',
+      collection: this.names(collection),
+      document: stored,
+    });
   }
 
   delete(collection: string, id: string): void {
     this.remember(collection, id, undefined);
-    this.writes.push({ kind: 'delete', collection: this.names(collection), id });
+    this.writes.set(key(collection, id), {
+      kind: 'delete',
+      collection: this.names(collection),
+      id,
+    });
   }
 
   increment(

@@ -409,6 +409,19 @@ export function runReadStoreContract(
         });
       });
 
+      it('sets the given fields with an increment, so a counter can be found by them', async () => {
+        const buckets = named('buckets');
+        await store.ensureCollection({ name: buckets, indexes: [['dim', 'start']] });
+        const fields = { dim: 'owner', start: '2026-03-01' };
+        await store.commit([
+          { kind: 'increment', collection: buckets, id: 'b1', amounts: { won: 1 }, fields },
+          { kind: 'increment', collection: buckets, id: 'b1', amounts: { won: 2 }, fields },
+        ]);
+        expect(await store.find(buckets, { where: { dim: 'owner' } })).toEqual([
+          { id: 'b1', dim: 'owner', start: '2026-03-01', won: 3 },
+        ]);
+      });
+
       it('sums 50 concurrent commits on the same document exactly', async () => {
         const totals = named('totals');
         await store.ensureCollection({ name: totals });

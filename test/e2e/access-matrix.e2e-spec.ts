@@ -1,5 +1,6 @@
 import { httpClient, HttpResult } from './http-client';
 import { RunningApp, startApp } from './http-app';
+import { readModelsCaughtUp } from './read-models';
 import { FIRST_ADMIN } from './test-identities';
 
 /**
@@ -14,6 +15,7 @@ const ROLES: Role[] = ['rep', 'team_lead', 'manager', 'analyst', 'operations', '
 const SALES: Role[] = ['rep', 'team_lead', 'manager'];
 const STAFF: Role[] = ['rep', 'team_lead', 'manager', 'analyst', 'operations', 'admin'];
 const POLICY_PEOPLE: Role[] = ['operations', 'manager', 'admin'];
+const REPORT_READERS: Role[] = ['rep', 'team_lead', 'manager', 'analyst', 'operations'];
 
 interface Fixture {
   lead: string;
@@ -69,6 +71,25 @@ const TABLE: Record<string, Entry> = {
   'GET /api/leads/:id/history': { allow: SALES, scoped: true },
   'GET /api/leads/:id/scores': { allow: SALES, scoped: true },
   'GET /api/leads/nurture-queue': { allow: SALES },
+  'GET /api/admin/projections': { allow: ['admin', 'operations'] },
+  'POST /api/admin/projections/:name/rebuild': { allow: ['admin', 'operations'] },
+  'POST /api/admin/projections/:name/retry': { allow: ['admin', 'operations'] },
+  'GET /api/accounts/:id/360': { allow: SALES, scoped: true },
+  'GET /api/reports/tasks': { allow: SALES },
+  'GET /api/reports/stage-conversion': { allow: REPORT_READERS },
+  'GET /api/reports/dwell-time': { allow: REPORT_READERS },
+  'GET /api/reports/loss-reasons': { allow: REPORT_READERS },
+  'GET /api/reports/deal-facts': { allow: REPORT_READERS },
+  'GET /api/reports/deal-facts/:dealId': { allow: REPORT_READERS },
+  'GET /api/reports/forecast': { allow: REPORT_READERS },
+  'GET /api/reports/pipeline': { allow: REPORT_READERS },
+  'GET /api/reports/lead-queue': { allow: REPORT_READERS },
+  'GET /api/reports/nurture-queue': { allow: REPORT_READERS },
+  'GET /api/reports/channels': { allow: REPORT_READERS },
+  'GET /api/reports/reps': { allow: REPORT_READERS },
+  'GET /api/reports/sla': { allow: REPORT_READERS },
+  'GET /api/reports/data-quality': { allow: REPORT_READERS },
+  'GET /api/search': { allow: [...SALES, 'analyst', 'admin'] },
   'POST /api/leads/:id/owner': {
     allow: SALES,
     scoped: true,
@@ -376,6 +397,7 @@ describe('role × route matrix', () => {
     for (const [name, id] of Object.entries({ lead, account, contact, deal, quote, task, token })) {
       if (typeof id !== 'string') throw new Error(`fixture ${name} was not created`);
     }
+    await readModelsCaughtUp(running.baseUrl);
     return { lead, account, contact, deal, quote, task, other: token };
   }
 

@@ -448,7 +448,13 @@ function toOperation(write: ReadWrite): AnyBulkWriteOperation<StoredDocument> {
       return { deleteOne: { filter: { _id: write.id } } };
     case 'increment':
       return {
-        updateOne: { filter: { _id: write.id }, update: { $inc: write.amounts }, upsert: true },
+        updateOne: {
+          filter: { _id: write.id },
+          update: write.fields
+            ? { $inc: write.amounts, $set: write.fields }
+            : { $inc: write.amounts },
+          upsert: true,
+        },
       };
   }
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CollectionSpec, ReadDocument } from '../read-store.port';
+import { CollectionSpec, FieldValue, ReadDocument } from '../read-store.port';
 import { FTS_TOKENIZER, searchableTexts } from './sqlite-search';
 import { fieldExpression, quoteIdentifier } from './sqlite-where';
 
@@ -145,8 +145,12 @@ export class SqliteCollection {
   }
 
   /** A missing field counts as 0, as with MongoDB's $inc; anything else but a number is refused. */
-  increment(id: string, amounts: Record<string, number>): void {
-    const document = this.get(id) ?? { id };
+  increment(
+    id: string,
+    amounts: Record<string, number>,
+    fields: Record<string, FieldValue> = {},
+  ): void {
+    const document: ReadDocument = { ...(this.get(id) ?? { id }), ...fields, id };
     for (const [field, amount] of Object.entries(amounts)) {
       if (!/^[A-Za-z0-9_]+$/.test(field)) {
         throw new Error(

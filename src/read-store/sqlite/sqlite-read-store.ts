@@ -242,7 +242,7 @@ export class SqliteReadStore implements ReadStore {
       case 'delete':
         return target.delete(write.id);
       case 'increment':
-        return target.increment(write.id, write.amounts);
+        return target.increment(write.id, write.amounts, write.fields);
       default:
         throw new Error(
           `Unknown read-store write kind ${JSON.stringify((write as { kind: unknown }).kind)}`,

@@ -28,6 +28,7 @@ describe('policy registry', () => {
     await registry.load();
     expect(await registry.seed(CONFIG)).toEqual(
       expect.arrayContaining([
+        'channel-costs.default',
         'fx.default',
         'loss-reasons.default',
         'scoring.default',

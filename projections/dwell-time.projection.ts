@@ -1,0 +1,272 @@
+import type {
+  DealOpened,
+  DealOwnerTransferred,
+  DealReopened,
+  DealStageChanged,
+  DealWon,
+} from '../domain/deal/deal.events';
+import type { PolicyRef } from '../domain/shared/decider';
+import type { RecordedEvent } from '../src/event-store/event-store.port';
+import { Projection, ProjectionView, streamId } from './projection';
+import {
+  applyContext,
+  CONTEXT_COLLECTIONS,
+  CONTEXT_EVENT_TYPES,
+  DealOrigin,
+  dealOrigin,
+  dimensionsAt,
+  isDealEvent,
+  stageOrder,
+} from './shared/deal-context';
+import { dwellBin, dwellValuesCollection, fileDwellValue } from './shared/deal-dwell-values';
+import {
+  addToRollup,
+  Dimensions,
+  factsCollection,
+  removeFromRollup,
+  rollupCollections,
+} from './shared/rollup';
+
+/**
+ * Dwell time in an open stage S (DESIGN.md, "Report definitions"): the sum of a deal's stays in S.
+ *
+ * A deal's dwell in S is final ("closed") while the deal is outside S and past it: won, lost, or
+ * in a later open stage (by the order of the stage-policy version its latest move names). It is
+ * measured then, in `dwell`, at the event that made it final, with the owner at that event and
+ * the owner's team then: `n_<S>` 1, `sum_<S>` the seconds, `b<bin>_<S>` 1 (a coarse histogram),
+ * and its exact value in `dwell_values` (see shared/deal-dwell-values.ts), so the exact median and
+ * p90 are read back without reading every value of a period.
+ *
+ * Whatever makes it not final again takes the measurement back (removeFromRollup): re-entering S,
+ * moving back to a stage before S, or a reopen that returns the deal to S or before it. When it
+ * becomes final again, the new total is measured at that later event.
+ *
+ * Deals in S right now are kept apart, one document per open deal in `open_stays` (its stage,
+ * when it entered the current stay, its dimensions with the current owner), indexed by stage and
+ * entry time, so a report counts them by age = now - entered with index range counts.
+ */
+export const DWELL = 'dwell';
+export const OPEN_STAYS = 'open_stays';
+export const DWELL_DEALS = 'deals';
+
+/** The dimensions an open stay can be filtered by; each is indexed with stage and entry time. */
+export const STAY_DIMENSIONS = [
+  'owner',
+  'team',
+  'channel',
+  'country',
+  'region',
+  'productLine',
+] as const;
+
+export const countKey = (stage: string) => `n_${stage}`;
+export const sumKey = (stage: string) => `sum_${stage}`;
+export const binKey = (stage: string, bin: number) => `b${bin}_${stage}`;
+/** `b<bin>_<stage>` → [bin, stage]. */
+export const BIN_KEY = /^b(\d+)_(.+)$/;
+
+interface Measurement {
+  at: string;
+  dims: Dimensions;
+  amounts: Record<string, number>;
+  factId: string;
+}
+
+interface StageDwell {
+  /** Completed stays in the stage, summed, in milliseconds. */
+  ms: number;
+  measured: (Measurement & { seconds: number }) | null;
+}
+
+interface DwellDeal {
+  id: string;
+  origin: DealOrigin;
+  owner: string;
+  status: 'open' | 'won' | 'lost';
+  /** The current open stage, or the one the deal was closed from. */
+  stage: string;
+  /** Since when the deal has been in `stage`; null while closed. */
+  enteredAt: string | null;
+  policy: PolicyRef;
+  stages: Record<string, StageDwell>;
+  [field: string]: unknown;
+}
+
+export const dwellTimeProjection: Projection = {
+  name: 'dwell-time',
+  version: 1,
+  collections: [
+    ...rollupCollections(DWELL),
+    dwellValuesCollection,
+    {
+      name: OPEN_STAYS,
+      indexes: [
+        ['stage', 'enteredAt'],
+        ...STAY_DIMENSIONS.map((dim) => [dim, 'stage', 'enteredAt']),
+        ['team', 'owner', 'stage', 'enteredAt'],
+      ],
+    },
+    { name: DWELL_DEALS },
+    ...CONTEXT_COLLECTIONS,
+  ],
+  eventTypes: [
+    'DealOpened',
+    'DealStageChanged',
+    'DealWon',
+    'DealLost',
+    'DealReopened',
+    'DealOwnerTransferred',
+    ...CONTEXT_EVENT_TYPES,
+  ],
+  reads: (event) =>
+    isDealEvent(event) && event.type !== 'DealOpened'
+      ? [{ collection: DWELL_DEALS, id: streamId(event) }]
+      : [],
+  apply(event, view) {
+    if (applyContext(event, view) || !isDealEvent(event)) return;
+    const at = event.metadata.occurredAt;
+    if (event.type === 'DealOpened') {
+      const data = (event as RecordedEvent<DealOpened['data']>).data;
+      const deal: DwellDeal = {
+        id: data.dealId,
+        origin: dealOrigin(data),
+        owner: data.ownerId,
+        status: 'open',
+        stage: data.stage,
+        enteredAt: at,
+        policy: data.policy,
+        stages: { [data.stage]: { ms: 0, measured: null } },
+      };
+      enterStay(view, deal, at);
+      view.put(DWELL_DEALS, deal);
+      return;
+    }
+    const known = view.get<DwellDeal>(DWELL_DEALS, streamId(event));
+    if (!known) return;
+    const deal: DwellDeal = structuredClone(known);
+    switch (event.type) {
+      case 'DealStageChanged': {
+        const data = (event as RecordedEvent<DealStageChanged['data']>).data;
+        leaveStay(view, deal, at);
+        deal.stage = data.to;
+        deal.policy = data.policy;
+        deal.stages[data.to] ??= { ms: 0, measured: null };
+        enterStay(view, deal, at);
+        break;
+      }
+      case 'DealWon':
+      case 'DealLost':
+        if (deal.status !== 'open') return;
+        if (event.type === 'DealWon') deal.policy = (event.data as DealWon['data']).policy;
+        leaveStay(view, deal, at);
+        deal.status = event.type === 'DealWon' ? 'won' : 'lost';
+        break;
+      case 'DealReopened':
+        if (deal.status === 'open') return;
+        deal.status = 'open';
+        deal.stage = (event.data as DealReopened['data']).stage;
+        deal.stages[deal.stage] ??= { ms: 0, measured: null };
+        enterStay(view, deal, at);
+        break;
+      case 'DealOwnerTransferred':
+        deal.owner = (event.data as DealOwnerTransferred['data']).to;
+        if (deal.status === 'open') enterStay(view, deal, deal.enteredAt!, at);
+        break;
+      default:
+        return;
+    }
+    settle(view, deal, event);
+    view.put(DWELL_DEALS, deal);
+  },
+};
+
+/** Files the deal's current stay in `open_stays`, under the owner and their team as of `asOf`. */
+function enterStay(
+  view: ProjectionView,
+  deal: DwellDeal,
+  enteredAt: string,
+  asOf = enteredAt,
+): void {
+  deal.enteredAt = enteredAt;
+  const dims = dimensionsAt(view, deal.origin, deal.owner, asOf);
+  view.put(OPEN_STAYS, {
+    id: deal.id,
+    stage: deal.stage,
+    enteredAt: new Date(enteredAt).toISOString(),
+    owner: deal.owner,
+    team: dims.team ?? null,
+    channel: deal.origin.channel,
+    country: deal.origin.country,
+    region: deal.origin.region,
+    productLine: deal.origin.productLine,
+  });
+}
+
+/** Ends the current stay at `at`: its length joins the stage's total, and it leaves `open_stays`. */
+function leaveStay(view: ProjectionView, deal: DwellDeal, at: string): void {
+  if (deal.enteredAt !== null) {
+    deal.stages[deal.stage].ms += Math.max(0, Date.parse(at) - Date.parse(deal.enteredAt));
+  }
+  view.delete(OPEN_STAYS, deal.id);
+  deal.enteredAt = null;
+}
+
+/** Brings each stage's measurement in line with whether its dwell is final now. */
+function settle(view: ProjectionView, deal: DwellDeal, event: RecordedEvent): void {
+  const order = stageOrder(view, deal.policy);
+  const current = order.indexOf(deal.stage);
+  for (const [stage, dwell] of Object.entries(deal.stages)) {
+    const inStage = deal.status === 'open' && deal.stage === stage;
+    const position = order.indexOf(stage);
+    // A stage the policy no longer has can never be re-entered: outside it, its dwell is final.
+    const final = !inStage && (deal.status !== 'open' || position < 0 || current > position);
+    const seconds = Math.round(dwell.ms / 1000);
+    if (dwell.measured && (!final || dwell.measured.seconds !== seconds)) {
+      takeBack(view, stage, dwell.measured);
+      dwell.measured = null;
+    }
+    if (final && !dwell.measured) {
+      dwell.measured = measure(view, deal, stage, seconds, event);
+    }
+  }
+}
+
+/** Files a final dwell: bucket counters and histogram, its exact value, and its fact. */
+function measure(
+  view: ProjectionView,
+  deal: DwellDeal,
+  stage: string,
+  seconds: number,
+  event: RecordedEvent,
+): Measurement & { seconds: number } {
+  const at = event.metadata.occurredAt;
+  const measurement = {
+    at,
+    dims: dimensionsAt(view, deal.origin, deal.owner, at),
+    amounts: {
+      [countKey(stage)]: 1,
+      [sumKey(stage)]: seconds,
+      [binKey(stage, dwellBin(seconds))]: 1,
+    },
+    factId: `${deal.id}|${stage}|${event.id}`,
+    seconds,
+  };
+  addToRollup(view, DWELL, at, measurement.dims, measurement.amounts, measurement.factId);
+  // The fact also names the stage and exact value, for the hours and edges of a period.
+  view.put(factsCollection(DWELL), {
+    id: measurement.factId,
+    at: new Date(at).toISOString(),
+    dims: measurement.dims,
+    amounts: measurement.amounts,
+    stage,
+    seconds,
+    bin: dwellBin(seconds),
+  });
+  fileDwellValue(view, at, measurement.dims, stage, seconds, 1);
+  return measurement;
+}
+
+function takeBack(view: ProjectionView, stage: string, m: Measurement & { seconds: number }): void {
+  removeFromRollup(view, DWELL, m.at, m.dims, m.amounts, m.factId);
+  fileDwellValue(view, m.at, m.dims, stage, m.seconds, -1);
+}

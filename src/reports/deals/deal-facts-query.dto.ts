@@ -1,0 +1,62 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { DEAL_FACTS_DEFAULT_LIMIT, DEAL_FACTS_MAX_LIMIT, DEAL_STATUSES } from './deal-facts.query';
+
+export class DealFactsListQueryDto {
+  @ApiPropertyOptional({ description: "Owner's user id; a rep always gets their own deals" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  owner?: string;
+
+  @ApiPropertyOptional({
+    description: "Team id (the owner's team as of the deal's latest event); ignored with owner",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  team?: string;
+
+  @ApiPropertyOptional({ enum: DEAL_STATUSES })
+  @IsOptional()
+  @IsIn(DEAL_STATUSES)
+  status?: (typeof DEAL_STATUSES)[number];
+
+  @ApiPropertyOptional({
+    description: 'Open stage key (for closed deals: the stage they were closed from)',
+  })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]*$/, { message: 'stage must be a stage key like proposal' })
+  @MaxLength(100)
+  stage?: string;
+
+  @ApiPropertyOptional({
+    description: 'Only deals opened strictly before this instant, to read further back',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  openedBefore?: string;
+
+  @ApiPropertyOptional({
+    description: `Deals to return, newest opening first (default ${DEAL_FACTS_DEFAULT_LIMIT})`,
+    minimum: 1,
+    maximum: DEAL_FACTS_MAX_LIMIT,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(DEAL_FACTS_MAX_LIMIT)
+  limit?: number;
+}

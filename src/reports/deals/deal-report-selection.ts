@@ -1,0 +1,165 @@
+import { DomainError } from '../../../domain/shared/domain-error';
+import type { ReportDimension } from '../../../projections/shared/rollup';
+import type { Principal } from '../../identity/identity-events';
+import type { ReadStore } from '../../read-store/read-store.port';
+import { calendarGroups, ReportPeriod } from '../report-period';
+import type { DimensionFilters, ReportGrouping } from '../report-query.dto';
+import { Sums, sumRollup, UnsupportedFilterError } from '../rollup-query';
+
+/** Maps a projection's logical collection to the physical one of its live generation. */
+export type CollectionNames = (logical: string) => string;
+
+/**
+ * What a rollup report sums: at most one dimension filter (rollup buckets keep one dimension
+ * each), grouped by a dimension and/or split by calendar periods. `pick` serves "one rep within a
+ * team": the team filter grouped by owner, keeping that owner's group only (named `pickAs`).
+ */
+export interface Selection {
+  filter?: { dim: ReportDimension; value: string };
+  groupBy?: ReportDimension;
+  time?: 'day' | 'week' | 'month';
+  pick?: string;
+  pickAs?: string;
+}
+
+const TIME_GROUPINGS = new Set<ReportGrouping>(['day', 'week', 'month']);
+
+/** The group every row falls in when the report is not grouped. */
+export const ALL_GROUP = 'all';
+
+export function filterCombinationError(field: string, message: string): DomainError {
+  return new DomainError('report.filter_combination_unsupported', message, field);
+}
+
+/**
+ * Role scope on top of the caller's filters: a rep sees their own figures only, a team lead their
+ * team's (one of its reps at a time, as attributed while in the team); the other report roles
+ * see everything they ask for.
+ */
+export function scopeFilters(
+  principal: Principal | undefined,
+  filters: DimensionFilters,
+): DimensionFilters {
+  if (!principal) return filters;
+  if (principal.role === 'rep') {
+    const { team: _team, ...rest } = filters;
+    return { ...rest, owner: principal.userId };
+  }
+  if (principal.role === 'team_lead') {
+    if (!principal.teamId) {
+      throw new DomainError(
+        'auth.report_forbidden',
+        'A team lead in no team has no team figures to see',
+        'team',
+      );
+    }
+    return { ...filters, team: principal.teamId };
+  }
+  return filters;
+}
+
+/** The one filter a rollup can apply, or a 400 naming the combination it cannot. */
+export function selectionOf(filters: DimensionFilters, grouping?: ReportGrouping): Selection {
+  const time =
+    grouping && TIME_GROUPINGS.has(grouping) ? (grouping as Selection['time']) : undefined;
+  const groupBy = time ? undefined : (grouping as ReportDimension | undefined);
+  const given = (Object.entries(filters) as Array<[ReportDimension, string]>).filter(
+    ([, value]) => value !== undefined,
+  );
+  if (filters.team !== undefined && filters.owner !== undefined) {
+    if (given.length > 2 || (groupBy !== undefined && groupBy !== 'owner')) {
+      throw filterCombinationError(
+        'groupBy',
+        'With both team and owner, a report can neither take another filter nor group by anything but owner',
+      );
+    }
+    return {
+      filter: { dim: 'team', value: filters.team },
+      groupBy: 'owner',
+      pick: filters.owner,
+      pickAs: groupBy === 'owner' ? filters.owner : ALL_GROUP,
+      ...(time ? { time } : {}),
+    };
+  }
+  if (given.length > 1) {
+    throw filterCombinationError(
+      given[1][0],
+      `A report filters by one dimension at a time (got ${given.map(([dim]) => dim).join(' and ')})`,
+    );
+  }
+  const filter = given[0] ? { dim: given[0][0], value: given[0][1] } : undefined;
+  return {
+    ...(filter ? { filter } : {}),
+    ...(groupBy ? { groupBy } : {}),
+    ...(time ? { time } : {}),
+  };
+}
+
+/**
+ * Sums a rollup over the period, per group: calendar periods in the report's time zone, values of
+ * a dimension, or one group `all`. Reads bucket documents only (a few per group and level).
+ */
+export async function sumGroups(
+  store: ReadStore,
+  collection: string,
+  period: ReportPeriod,
+  selection: Selection,
+): Promise<Array<{ group: string; sums: Sums }>> {
+  if (selection.time) {
+    const result: Array<{ group: string; sums: Sums }> = [];
+    for (const group of calendarGroups(period, selection.time)) {
+      const sums = await sumSelected(store, collection, group.from, group.to, selection);
+      // Calendar groups within a single dimension group (or the whole population).
+      const [only] = [...sums.values()];
+      result.push({ group: group.key, sums: only ?? {} });
+    }
+    return result;
+  }
+  return groupsOf(
+    await sumSelected(store, collection, period.from, period.to, selection),
+    selection,
+  );
+}
+
+/** Rows in a stable order: one `all` group, or the dimension's values sorted. */
+export function groupsOf(
+  sums: Map<string, Sums>,
+  selection: Selection,
+): Array<{ group: string; sums: Sums }> {
+  if (!selection.groupBy || selection.pick !== undefined) {
+    const key = selection.pickAs ?? ALL_GROUP;
+    return [{ group: key, sums: sums.get(key) ?? {} }];
+  }
+  return [...sums.entries()]
+    .map(([group, groupSums]) => ({ group, sums: groupSums }))
+    .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+}
+
+/** One period, one selection; a `pick` answers as the single group `pickAs`. */
+export async function sumSelected(
+  store: ReadStore,
+  collection: string,
+  from: Date,
+  to: Date,
+  selection: Selection,
+): Promise<Map<string, Sums>> {
+  try {
+    const sums = await sumRollup(store, collection, {
+      from,
+      to,
+      filter: selection.filter,
+      groupBy: selection.groupBy,
+    });
+    if (selection.pick === undefined) return sums;
+    const picked = sums.get(selection.pick);
+    return new Map(picked ? [[selection.pickAs ?? ALL_GROUP, picked]] : []);
+  } catch (error) {
+    if (error instanceof UnsupportedFilterError)
+      throw filterCombinationError('groupBy', error.message);
+    throw error;
+  }
+}
+
+/** A share rounded to 4 decimal places; null when there is nothing to divide by. */
+export const ratio = (numerator: number, denominator: number): number | null =>
+  denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000;

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { PeopleReportsController } from './people-reports.controller';
+
+/**
+ * The people reports: `/api/reports/{reps,sla,data-quality}`. Needs ReadModels, DirectoryFeed and
+ * CLOCK from the app.
+ */
+@Module({ controllers: [PeopleReportsController] })
+export class PeopleReportsModule {}

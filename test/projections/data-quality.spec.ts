@@ -1,0 +1,302 @@
+import { dataQualityProjection } from '../../projections/data-quality.projection';
+import type { RecordedEvent } from '../../src/event-store/event-store.port';
+import { dataQuality } from '../../src/reports/people/data-quality.report';
+import { history, ProjectedModel, project, recorded } from '../support/projection-harness';
+
+// ---- A scripted history -----------------------------------------------------------------------
+// a1 complete, with three contacts in the end (c3 moved in by merging a3 into it), handed from u1
+// to u2; a2 a legacy import without website, products or contacts; leads l1 (no country, old),
+// l2 (nobody's, an invalid phone), l3 (converted: closed); deals d1 (gaps, one filled), d2 (won:
+// closed), d3 (complete, untouched since January).
+
+const person = { kind: 'person', id: 'mgr' };
+const PROFILE = {
+  name: 'Acme GmbH',
+  country: 'DE',
+  website: 'acme.de',
+  mainProducts: ['valves'],
+  customerType: 'manufacturer',
+  sourceChannel: 'alibaba',
+};
+
+function account(id: string) {
+  const stream = `account-${id}`;
+  return {
+    registered: (owner: string, at: string, profile: Record<string, unknown> = PROFILE) =>
+      recorded(
+        stream,
+        'AccountRegistered',
+        { accountId: id, ...profile, ownerId: owner, grade: 'B', lifecycle: 'potential' },
+        at,
+      ),
+    contact: (contactId: string, details: Record<string, unknown>, at: string) =>
+      recorded(
+        stream,
+        'ContactAdded',
+        { accountId: id, contactId, role: 'purchasing', ...details },
+        at,
+      ),
+    contactUpdated: (contactId: string, changes: Record<string, unknown>, at: string) =>
+      recorded(stream, 'ContactUpdated', { accountId: id, contactId, changes }, at),
+    transferred: (from: string, to: string, at: string) =>
+      recorded(
+        stream,
+        'AccountOwnershipTransferred',
+        { accountId: id, from, to, reason: 'leave', cause: person },
+        at,
+      ),
+    mergedInto: (survivorId: string, moved: Array<Record<string, unknown>>, at: string) =>
+      recorded(
+        stream,
+        'AccountMergedInto',
+        {
+          accountId: id,
+          survivorId,
+          mergeId: 'm1',
+          mergedAt: at,
+          movedContacts: moved,
+          reason: 'same company',
+          cause: person,
+        },
+        at,
+      ),
+    absorbed: (mergedId: string, contacts: Array<Record<string, unknown>>, at: string) =>
+      recorded(stream, 'AccountAbsorbed', { accountId: id, mergedId, mergeId: 'm1', contacts }, at),
+  };
+}
+
+function lead(id: string) {
+  const stream = `lead-${id}`;
+  return {
+    received: (inquirer: Record<string, unknown>, at: string) =>
+      recorded(
+        stream,
+        'InquiryReceived',
+        {
+          leadId: id,
+          channel: 'email',
+          payloadHash: 'a'.repeat(64),
+          inquirer,
+          attachments: [],
+          live: true,
+          receivedAt: at,
+        },
+        at,
+      ),
+    assigned: (to: string, at: string) =>
+      recorded(stream, 'LeadAssigned', { leadId: id, to, reason: 'rule', cause: person }, at),
+    converted: (at: string) =>
+      recorded(
+        stream,
+        'LeadConverted',
+        {
+          leadId: id,
+          ownerId: 'u1',
+          channel: 'email',
+          accountId: 'x',
+          contactId: 'y',
+          dealId: 'z',
+          deal: {},
+        },
+        at,
+      ),
+  };
+}
+
+function deal(id: string) {
+  const stream = `deal-${id}`;
+  return {
+    opened: (owner: string, fields: Record<string, unknown>, at: string) =>
+      recorded(
+        stream,
+        'DealOpened',
+        {
+          dealId: id,
+          accountId: 'a1',
+          title: id,
+          ownerId: owner,
+          channel: 'alibaba',
+          country: 'DE',
+          productLine: 'valves',
+          repeat: false,
+          currency: 'USD',
+          stage: 'initial_contact',
+          policy: { id: 'stages.default', version: 1 },
+          ...fields,
+        },
+        at,
+      ),
+    incoterm: (at: string) => recorded(stream, 'DealIncotermChanged', { incoterm: 'FOB' }, at),
+    won: (at: string) =>
+      recorded(
+        stream,
+        'DealWon',
+        {
+          orderReference: 'PO',
+          stage: 'proposal',
+          amount: { minor: 1, currency: 'USD' },
+          policy: { id: 'stages.default', version: 1 },
+        },
+        at,
+      ),
+  };
+}
+
+const [a1, a2, a3] = ['a1', 'a2', 'a3'].map(account);
+const [l1, l2, l3] = ['l1', 'l2', 'l3'].map(lead);
+const [d1, d2, d3] = ['d1', 'd2', 'd3'].map(deal);
+const COMPLETE_DEAL = {
+  amount: { minor: 100, currency: 'USD' },
+  expectedCloseDate: '2026-06-30',
+  expectedShipMonth: '2026-07',
+  contactId: 'c1',
+  incoterm: 'CIF',
+  paymentTerm: 'tt_30_70',
+};
+const c3 = { contactId: 'c3', name: 'Cy', role: 'quality', phone: '12345' };
+
+const EVENTS: RecordedEvent[] = history([
+  d2.opened('u2', {}, '2026-01-05T09:00:00.000Z'),
+  d3.opened('u2', COMPLETE_DEAL, '2026-01-06T09:00:00.000Z'),
+  a2.registered('u2', '2026-01-10T09:00:00.000Z', {
+    name: 'Legacy Ltd',
+    country: 'GB',
+    mainProducts: [],
+    customerType: 'trader',
+    sourceChannel: 'other',
+  }),
+  d2.won('2026-01-20T09:00:00.000Z'),
+  l1.received({ company: 'Xeno', name: 'Xi', email: 'xi@xeno.com' }, '2026-02-01T09:00:00.000Z'),
+  l1.assigned('u1', '2026-02-01T09:00:00.000Z'),
+  a1.registered('u1', '2026-03-01T09:00:00.000Z'),
+  a1.contact('c1', { name: 'Ann', email: 'ann@acme.de' }, '2026-03-01T09:00:00.000Z'),
+  a1.contact('c2', { name: 'Bob', role: 'engineering' }, '2026-03-01T09:00:00.000Z'),
+  a3.registered('u1', '2026-03-02T09:00:00.000Z'),
+  a3.contact('c3', c3, '2026-03-02T09:00:00.000Z'),
+  a1.contactUpdated('c1', { email: 'not-an-email' }, '2026-03-05T09:00:00.000Z'),
+  a1.contactUpdated('c2', { phone: '+4930123456' }, '2026-03-06T09:00:00.000Z'),
+  a3.mergedInto('a1', [c3], '2026-03-10T09:00:00.000Z'),
+  a1.absorbed('a3', [c3], '2026-03-10T09:00:00.000Z'),
+  d1.opened(
+    'u1',
+    {
+      amount: { minor: 5, currency: 'USD' },
+      expectedCloseDate: '2026-05-31',
+      paymentTerm: 'lc_at_sight',
+    },
+    '2026-03-10T09:00:00.000Z',
+  ),
+  l2.received({ company: 'Yak', phone: '12345' }, '2026-03-15T09:00:00.000Z'),
+  l3.received(
+    { company: 'Zed', name: 'Zoe', email: 'zoe@zed.com', country: 'FR' },
+    '2026-03-16T09:00:00.000Z',
+  ),
+  l3.assigned('u1', '2026-03-16T09:00:00.000Z'),
+  l3.converted('2026-03-17T09:00:00.000Z'),
+  d1.incoterm('2026-03-20T09:00:00.000Z'),
+  a1.transferred('u1', 'u2', '2026-03-25T09:00:00.000Z'),
+]);
+
+const NOW = new Date('2026-04-01T00:00:00.000Z');
+
+type Counts = Record<string, number>;
+const counts = (rows: Array<Record<string, unknown>>): Counts =>
+  Object.fromEntries(
+    rows
+      .filter((row) => row.count !== 0)
+      .map((row) => [
+        [row.recordType, row.measure, row.field].filter(Boolean).join('.'),
+        row.count as number,
+      ]),
+  );
+
+describe('data quality projection', () => {
+  let model: ProjectedModel;
+  beforeAll(async () => {
+    model = await project(dataQualityProjection, EVENTS);
+  });
+  afterAll(() => model.close());
+
+  it('counts live records, missing fields, unreachable contacts and stale records for everyone', async () => {
+    const rows = await dataQuality(model.store, model.name, { staleDays: 30, now: NOW });
+    // Stale: last change before 2 March 00:00. Accounts: a2 (10 Jan). Leads: l1 (1 Feb).
+    // Deals: d3 (6 Jan); d2 is closed; d1 changed on 20 March.
+    expect(counts(rows)).toEqual({
+      // a1, a2 (a3 was merged into a1). a2 lacks website, main products and contacts.
+      'account.records': 2,
+      'account.missing.website': 1,
+      'account.missing.mainProducts': 1,
+      'account.missing.contacts': 1,
+      'account.not_updated.30d': 1,
+      // a1's c1 (email changed to an invalid one), c2 (phone added), c3 (moved in, invalid phone).
+      'contact.records': 3,
+      'contact.invalid_contact.invalidEmail': 1,
+      'contact.invalid_contact.invalidPhone': 1,
+      'contact.unreachable': 2,
+      // l1 (no country), l2 (no owner, country or name; invalid phone); l3 is converted.
+      'lead.records': 2,
+      'lead.missing.owner': 1,
+      'lead.missing.country': 2,
+      'lead.missing.name': 1,
+      'lead.invalid_contact.invalidPhone': 1,
+      'lead.unreachable': 1,
+      'lead.not_updated.30d': 1,
+      // d1 (no ship month, no contact; its incoterm came later), d3 complete; d2 won.
+      'deal.records': 2,
+      'deal.missing.expectedShipMonth': 1,
+      'deal.missing.contact': 1,
+      'deal.not_updated.30d': 1,
+    });
+    const share = rows.find((row) => row.recordType === 'lead' && row.field === 'country');
+    expect(share).toMatchObject({ count: 2, share: 1 });
+  });
+
+  it("follows records to their current owner: a1's gaps and contacts moved from u1 to u2", async () => {
+    const u1 = counts(
+      await dataQuality(model.store, model.name, { owners: ['u1'], staleDays: 30, now: NOW }),
+    );
+    expect(u1).toEqual({
+      'lead.records': 1,
+      'lead.missing.country': 1,
+      'lead.not_updated.30d': 1,
+      'deal.records': 1,
+      'deal.missing.expectedShipMonth': 1,
+      'deal.missing.contact': 1,
+    });
+    const u2 = counts(
+      await dataQuality(model.store, model.name, {
+        owners: ['u2', 'unassigned'],
+        staleDays: 60,
+        now: NOW,
+      }),
+    );
+    // 60 days: before 31 January: a2 (10 Jan), d3 (6 Jan).
+    expect(u2).toMatchObject({
+      'account.records': 2,
+      'account.not_updated.60d': 1,
+      'contact.records': 3,
+      'contact.unreachable': 2,
+      'lead.records': 1,
+      'lead.missing.owner': 1,
+      'deal.records': 1,
+      'deal.not_updated.60d': 1,
+    });
+  });
+});
+
+describe('data-quality: rebuilds', () => {
+  it('gives identical documents from the same events, whatever the batch size', async () => {
+    const [one, seven] = await Promise.all([
+      project(dataQualityProjection, EVENTS, 1),
+      project(dataQualityProjection, EVENTS, 7),
+    ]);
+    try {
+      for (const { name } of dataQualityProjection.collections) {
+        const sorted = { sort: [['id', 'asc']] as Array<[string, 'asc']> };
+        expect(await seven.find(name, sorted)).toEqual(await one.find(name, sorted));
+      }
+    } finally {
+      await Promise.all([one.close(), seven.close()]);
+    }
+  });
+});
