@@ -366,7 +366,13 @@ describe('dwell time', () => {
         ],
         69,
       ),
-    ).toEqual({ deals: 4, totalSeconds: 69, meanSeconds: 17.25, medianSeconds: 17, p90Seconds: 19 });
+    ).toEqual({
+      deals: 4,
+      totalSeconds: 69,
+      meanSeconds: 17.25,
+      medianSeconds: 17,
+      p90Seconds: 19,
+    });
     // 10 deals: 1,1,1,2,2,3,4,5,9,100 → median (2 + 3) / 2 = 2.5; p90 rank 9 → 9; mean 128 / 10.
     expect(
       closedFigures(

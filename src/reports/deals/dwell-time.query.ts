@@ -1,5 +1,5 @@
 import { DWELL, OPEN_STAYS } from '../../../projections/dwell-time.projection';
-import type { FieldCondition, ReadDocument, ReadStore } from '../../read-store/read-store.port';
+import type { FieldCondition, ReadStore } from '../../read-store/read-store.port';
 import { calendarGroups, ReportPeriod } from '../report-period';
 import type { ReportRow } from '../report-response';
 import {
