@@ -46,13 +46,11 @@ async function main(): Promise<void> {
       while (readModels.collection(name, '') !== `${name}_g${generation}_`) await sleep(250);
       console.log(`${name} now serves generation ${generation}`);
     } else {
-      const head = await app
-        .get(ProjectionRunner)
-        .status()
-        .then((status) => status.head);
+      const { head } = await runner.status();
       if (head && !(await runner.waitFor(head, 24 * 3600 * 1000)))
         throw new Error('projections did not catch up');
-      console.log(JSON.stringify(await runner.status(), null, 2));
+      const result = command === 'checksum' ? await runner.checksums() : await runner.status();
+      console.log(JSON.stringify(result, null, 2));
     }
   } finally {
     await app.close();
