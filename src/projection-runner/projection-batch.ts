@@ -1,6 +1,7 @@
 import type { DocumentRef, Projection, ProjectionView } from '../../projections/projection';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { FieldValue, ReadDocument, ReadStore, ReadWrite } from '../read-store/read-store.port';
+import { DocumentCache } from './document-cache';
 
 /** Maps a projection's logical collection names to the physical ones of one build generation. */
 export type CollectionNames = (logical: string) => string;
@@ -16,7 +17,8 @@ interface Counter {
  * the writes in order, ready to commit with the checkpoint.
  */
 export class ProjectionBatch implements ProjectionView {
-  private readonly loaded = new Map<string, ReadDocument | undefined>();
+  /** What `reads` named or the batch wrote: anything else is a projection bug, cached or not. */
+  private readonly declared = new Set<string>();
   /** Each document's last put or delete in the batch: only its final state is written. */
   private readonly writes = new Map<string, ReadWrite>();
   /** Increments on documents not loaded collapse into one write per document. */
@@ -26,13 +28,18 @@ export class ProjectionBatch implements ProjectionView {
     private readonly projection: Projection,
     private readonly names: CollectionNames,
     private readonly preloaded: Map<string, Map<string, ReadDocument>>,
+    private readonly cache: DocumentCache = new DocumentCache(false, 0),
   ) {}
 
+  /** Loads what the events read and the cache does not hold; may be called again for more events. */
   async load(store: ReadStore, events: RecordedEvent[]): Promise<void> {
     const wanted = new Map<string, Set<string>>();
     for (const event of events) {
       for (const ref of this.projection.reads?.(event) ?? []) {
         if (this.preloaded.has(ref.collection)) continue;
+        const k = key(ref.collection, ref.id);
+        this.declared.add(k);
+        if (this.cache.knows(k) || this.blind.has(k)) continue;
         const ids = wanted.get(ref.collection) ?? new Set<string>();
         ids.add(ref.id);
         wanted.set(ref.collection, ids);
@@ -40,8 +47,8 @@ export class ProjectionBatch implements ProjectionView {
     }
     for (const [collection, ids] of wanted) {
       const found = await store.getMany(this.names(collection), [...ids]);
-      for (const id of ids) this.loaded.set(key(collection, id), undefined);
-      for (const document of found) this.loaded.set(key(collection, document.id), document);
+      for (const id of ids) this.cache.set(key(collection, id), undefined);
+      for (const document of found) this.cache.set(key(collection, document.id), document);
     }
   }
 
@@ -62,11 +69,10 @@ export class ProjectionBatch implements ProjectionView {
     const preloaded = this.preloaded.get(collection);
     if (preloaded) return preloaded.get(id) as T | undefined;
     const k = key(collection, id);
-    if (!this.loaded.has(k)) {
-      if (this.blind.has(k)) throw new UnreadDocumentError(this.projection.name, collection, id);
+    if (!this.declared.has(k) || this.blind.has(k)) {
       throw new UnreadDocumentError(this.projection.name, collection, id);
     }
-    return this.loaded.get(k) as T | undefined;
+    return this.cache.get(k) as T | undefined;
   }
 
   put(collection: string, document: ReadDocument): void {
@@ -95,7 +101,8 @@ export class ProjectionBatch implements ProjectionView {
     fields?: Record<string, FieldValue>,
   ): void {
     const k = key(collection, id);
-    if (this.loaded.has(k) || this.preloaded.has(collection)) {
+    if (this.preloaded.has(collection) || (this.cache.knows(k) && !this.blind.has(k))) {
+      this.declared.add(k);
       const current = this.get(collection, id) ?? { id };
       const next: ReadDocument = { ...current, ...fields };
       for (const [field, amount] of Object.entries(amounts)) {
@@ -121,7 +128,8 @@ export class ProjectionBatch implements ProjectionView {
     }
     const k = key(collection, id);
     if (this.blind.has(k)) throw new UnreadDocumentError(this.projection.name, collection, id);
-    this.loaded.set(k, document);
+    this.declared.add(k);
+    this.cache.set(k, document);
   }
 }
 

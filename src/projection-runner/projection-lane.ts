@@ -5,6 +5,7 @@ import type { PersonalDataCipher } from '../personal-data/personal-data-cipher';
 import type { Lease, ReadDocument, ReadStore } from '../read-store/read-store.port';
 import { FencedOffError } from '../read-store/read-store.port';
 import type { Clock } from '../shared/clock';
+import { DocumentCache } from './document-cache';
 import { ProjectionBatch } from './projection-batch';
 import { physicalName } from './read-models';
 import { Wakeup } from './wakeup';
@@ -20,7 +21,12 @@ export interface LaneDependencies {
   onProgress: () => void;
   /** This instance, as a lease holder. */
   holder: string;
+  /** Events per read. */
   batchSize: number;
+  /** While catching up, events per read-store transaction. */
+  flushEvery: number;
+  /** Documents a lane keeps in memory between transactions. */
+  cacheLimit: number;
   leaseTtlMs: number;
   log: (entry: Record<string, unknown>) => void;
 }
@@ -60,6 +66,7 @@ export class ProjectionLane {
   readonly caughtUp: Promise<void>;
   private markCaughtUp!: () => void;
   private stopping = false;
+  private cache = new DocumentCache(false, 0);
   private running?: Promise<void>;
 
   constructor(
@@ -161,6 +168,8 @@ export class ProjectionLane {
     }
     this.checkpoint = await this.deps.store.checkpoint(this.checkpointName);
     this.seenUpTo = this.checkpoint;
+    // Whatever an earlier attempt cached may hold writes that never committed.
+    this.cache = new DocumentCache(this.checkpoint === undefined, this.deps.cacheLimit);
     return preloaded;
   }
 
@@ -178,11 +187,7 @@ export class ProjectionLane {
       }
       const signals = this.deps.newEvents.seen();
       const head = await this.deps.events.headPosition();
-      const events = await this.deps.events.readAll({
-        after: this.checkpoint,
-        maxCount: this.deps.batchSize,
-        filter: { eventTypes: [...this.projection.eventTypes] },
-      });
+      const events = await this.read(this.checkpoint);
       if (events.length === 0) {
         if (
           head !== undefined &&
@@ -198,7 +203,7 @@ export class ProjectionLane {
       }
       this.state = this.state === 'live' ? 'live' : 'catching_up';
       try {
-        await this.applyBatch(events, lease, preloaded);
+        await this.applyWindow(events, lease, preloaded);
       } catch (error) {
         if (error instanceof FencedOffError) return;
         throw error;
@@ -206,7 +211,11 @@ export class ProjectionLane {
     }
   }
 
-  private async applyBatch(
+  /**
+   * Applies `events` and, while the log has more, the pages after them, up to `flushEvery` events,
+   * then commits every touched document's final state with the checkpoint in one transaction.
+   */
+  private async applyWindow(
     events: RecordedEvent[],
     lease: Lease,
     preloaded: Map<string, Map<string, ReadDocument>>,
@@ -215,29 +224,52 @@ export class ProjectionLane {
       this.projection,
       (logical) => this.collection(logical),
       preloaded,
+      this.cache,
     );
-    await batch.load(this.deps.store, events);
-    for (const event of events) {
-      try {
-        batch.apply(this.projection.personalData ? await this.opened(event) : event);
-      } catch (error) {
-        throw new ProjectionFailure({
-          position: event.position,
-          eventId: event.id,
-          eventType: event.type,
-          streamName: event.streamName,
-          message: (error as Error).message,
-        });
-      }
+    let page = events;
+    let applied = 0;
+    for (;;) {
+      await batch.load(this.deps.store, page);
+      for (const event of page)
+        this.applyOne(batch, this.projection.personalData ? await this.opened(event) : event);
+      applied += page.length;
+      if (page.length < this.deps.batchSize || applied >= this.deps.flushEvery || this.stopping)
+        break;
+      const next = await this.read(page[page.length - 1].position);
+      if (next.length === 0) break;
+      page = next;
     }
-    const last = events[events.length - 1].position;
+    const last = page[page.length - 1].position;
     await this.deps.store.commit(batch.drain(), {
       checkpoint: { name: this.checkpointName, position: last },
       fence: { lease: this.leaseName, token: lease.token },
     });
+    this.cache.trim();
     this.checkpoint = last;
     this.seenUpTo = last;
     this.deps.onProgress();
+  }
+
+  private applyOne(batch: ProjectionBatch, event: RecordedEvent): void {
+    try {
+      batch.apply(event);
+    } catch (error) {
+      throw new ProjectionFailure({
+        position: event.position,
+        eventId: event.id,
+        eventType: event.type,
+        streamName: event.streamName,
+        message: (error as Error).message,
+      });
+    }
+  }
+
+  private read(after: string | undefined): Promise<RecordedEvent[]> {
+    return this.deps.events.readAll({
+      after,
+      maxCount: this.deps.batchSize,
+      filter: { eventTypes: [...this.projection.eventTypes] },
+    });
   }
 
   private async opened(event: RecordedEvent): Promise<RecordedEvent> {

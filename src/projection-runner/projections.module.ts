@@ -50,6 +50,8 @@ import { ReadModels } from './read-models';
             clock,
             holder: `${hostname()}:${process.pid}:${randomUUID()}`,
             batchSize: settings.projections.batchSize,
+            flushEvery: settings.projections.flushEvery,
+            cacheLimit: settings.projections.cacheLimit,
             leaseTtlMs: settings.projections.leaseTtlMs,
             log: (entry) => logger.log(entry),
           },

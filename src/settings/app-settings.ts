@@ -10,8 +10,12 @@ export type ReadStoreSettings = { kind: 'sqlite'; file: string } | { kind: 'mong
 export interface ProjectionSettings {
   /** False on a process that only writes (the history generator); reads then wait for another. */
   run: boolean;
-  /** Events per read-store transaction. */
+  /** Events per read of the log. */
   batchSize: number;
+  /** While catching up, events per read-store transaction. */
+  flushEvery: number;
+  /** Documents each projection keeps in memory between transactions. */
+  cacheLimit: number;
   /** How long a read with ?minPosition= waits for the projections. */
   minPositionTimeoutMs: number;
   /** A projection's lease lapses this long after its holder stops renewing it. */
@@ -106,6 +110,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
   const projections: ProjectionSettings = {
     run: runProjections === 'true',
     batchSize: positiveInteger(env, 'PROJECTION_BATCH_SIZE', 1000, 100_000),
+    flushEvery: positiveInteger(env, 'PROJECTION_FLUSH_EVERY', 20_000, 1_000_000),
+    cacheLimit: positiveInteger(env, 'PROJECTION_CACHE_DOCUMENTS', 200_000, 10_000_000),
     minPositionTimeoutMs: positiveInteger(env, 'MIN_POSITION_TIMEOUT_MS', 5000, 60_000),
     leaseTtlMs: positiveInteger(env, 'PROJECTION_LEASE_TTL_MS', 15_000, 600_000),
   };

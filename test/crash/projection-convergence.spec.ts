@@ -25,6 +25,7 @@ const env = (dataDir: string) => ({
   DATA_DIR: dataDir,
   // Small batches: many commits, so a kill lands between and inside them.
   PROJECTION_BATCH_SIZE: '5',
+  PROJECTION_FLUSH_EVERY: '12',
   // The killed process never releases its leases; the next one takes them over after this.
   PROJECTION_LEASE_TTL_MS: '1000',
 });

@@ -62,6 +62,8 @@ export class RunnerFixture {
         clock: { now: () => new Date() },
         holder,
         batchSize: 2,
+        flushEvery: 3,
+        cacheLimit: 4,
         leaseTtlMs: 3000,
         log: () => undefined,
       },
