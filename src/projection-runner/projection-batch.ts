@@ -103,12 +103,16 @@ export class ProjectionBatch implements ProjectionView {
     const k = key(collection, id);
     if (this.preloaded.has(collection) || (this.cache.knows(k) && !this.blind.has(k))) {
       this.declared.add(k);
-      const current = this.get(collection, id) ?? { id };
-      const next: ReadDocument = { ...current, ...fields };
-      for (const [field, amount] of Object.entries(amounts)) {
-        next[field] = ((current[field] as number | undefined) ?? 0) + amount;
+      // Counters change in place: the cached document is this lane's own copy, and cloning it
+      // for every increment was most of a rollup's cost.
+      const current = this.get(collection, id);
+      const document: ReadDocument = current ?? { id };
+      if (fields) Object.assign(document, fields);
+      for (const field in amounts) {
+        document[field] = ((document[field] as number | undefined) ?? 0) + amounts[field];
       }
-      this.put(collection, next);
+      if (!current) this.remember(collection, id, document);
+      this.writes.set(k, { kind: 'put', collection: this.names(collection), document });
       return;
     }
     const pending = this.blind.get(k) ?? { collection, id, counter: { amounts: {} } };
