@@ -4,6 +4,7 @@ import { EventStoreModule } from './event-store/event-store.module';
 import { HealthController } from './health/health.controller';
 import { IdentityModule } from './identity/identity.module';
 import { ProjectionsModule } from './projection-runner/projections.module';
+import { SagasModule } from './saga-runner/sagas.module';
 import { RequestContextMiddleware } from './http/request-context.middleware';
 import { MetricsController } from './observability/metrics.controller';
 import { HttpMetricsMiddleware } from './observability/http-metrics.middleware';
@@ -24,6 +25,7 @@ export class AppModule implements NestModule {
         IdentityModule,
         ProjectionsModule,
         ...FEATURE_MODULES,
+        SagasModule,
       ],
       controllers: [HealthController, MetricsController],
     };

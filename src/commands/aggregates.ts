@@ -1,5 +1,6 @@
 import { ScoringPolicy } from '../../domain/policies/scoring-policy';
 import { accountDecider } from '../../domain/account/account.decider';
+import { automationDecider } from '../../domain/automation/automation.decider';
 import { dealDecider } from '../../domain/deal/deal.decider';
 import { leadDecider } from '../../domain/lead/lead.decider';
 import { taskDecider } from '../../domain/task/task.decider';
@@ -8,7 +9,7 @@ import { userDecider } from '../../domain/identity/user.decider';
 import { PolicyRegistry } from '../policies/policy-registry';
 import { AggregateKind } from './command-pipeline';
 
-export type AggregateName = 'lead' | 'account' | 'deal' | 'task' | 'user' | 'team';
+export type AggregateName = 'lead' | 'account' | 'deal' | 'task' | 'user' | 'team' | 'automation';
 
 interface AggregateEntry {
   // The pipeline is generic; each entry pairs a decider with the policies it is decided under.
@@ -41,4 +42,8 @@ export const AGGREGATES: Record<AggregateName, AggregateEntry> = {
   task: entry({ name: 'task', decider: taskDecider, creates: ['CreateTask'] }, () => undefined),
   user: entry({ name: 'user', decider: userDecider, creates: ['RegisterUser'] }, () => undefined),
   team: entry({ name: 'team', decider: teamDecider, creates: ['CreateTeam'] }, () => undefined),
+  automation: entry(
+    { name: 'automation', decider: automationDecider, creates: ['RecordAutomationDecision'] },
+    () => undefined,
+  ),
 };

@@ -33,23 +33,36 @@ export class ProjectionBatch implements ProjectionView {
 
   /** Loads what the events read and the cache does not hold; may be called again for more events. */
   async load(store: ReadStore, events: RecordedEvent[]): Promise<void> {
+    await this.loadRefs(
+      store,
+      events.flatMap((event) => this.projection.reads?.(event) ?? []),
+    );
+  }
+
+  /** Loads the documents named, for reads that come from something other than an event (a timer). */
+  async loadRefs(store: ReadStore, refs: DocumentRef[]): Promise<void> {
     const wanted = new Map<string, Set<string>>();
-    for (const event of events) {
-      for (const ref of this.projection.reads?.(event) ?? []) {
-        if (this.preloaded.has(ref.collection)) continue;
-        const k = key(ref.collection, ref.id);
-        this.declared.add(k);
-        if (this.cache.knows(k) || this.blind.has(k)) continue;
-        const ids = wanted.get(ref.collection) ?? new Set<string>();
-        ids.add(ref.id);
-        wanted.set(ref.collection, ids);
-      }
+    for (const ref of refs) {
+      if (this.preloaded.has(ref.collection)) continue;
+      const k = key(ref.collection, ref.id);
+      this.declared.add(k);
+      if (this.cache.knows(k) || this.blind.has(k)) continue;
+      const ids = wanted.get(ref.collection) ?? new Set<string>();
+      ids.add(ref.id);
+      wanted.set(ref.collection, ids);
     }
     for (const [collection, ids] of wanted) {
       const found = await store.getMany(this.names(collection), [...ids]);
       for (const id of ids) this.cache.set(key(collection, id), undefined);
       for (const document of found) this.cache.set(key(collection, document.id), document);
     }
+  }
+
+  /** Whether `get` may read every one of these documents in this batch. */
+  mayRead(refs: DocumentRef[]): boolean {
+    return refs.every(
+      (ref) => this.preloaded.has(ref.collection) || this.declared.has(key(ref.collection, ref.id)),
+    );
   }
 
   apply(event: RecordedEvent): void {

@@ -43,7 +43,7 @@ export interface LaneFailure {
 }
 
 /** An event the projection could not apply: the lane stops there, and never skips it. */
-class ProjectionFailure extends Error {
+export class ProjectionFailure extends Error {
   constructor(readonly failure: LaneFailure) {
     super(failure.message);
   }
@@ -65,12 +65,12 @@ export class ProjectionLane {
   /** Resolves the first time the lane has applied everything stored. */
   readonly caughtUp: Promise<void>;
   private markCaughtUp!: () => void;
-  private stopping = false;
-  private cache = new DocumentCache(false, 0);
+  protected stopping = false;
+  protected cache = new DocumentCache(false, 0);
   private running?: Promise<void>;
 
   constructor(
-    private readonly deps: LaneDependencies,
+    protected readonly deps: LaneDependencies,
     readonly projection: Projection,
     readonly generation: number,
   ) {
@@ -122,6 +122,7 @@ export class ProjectionLane {
           continue;
         }
         const preloaded = await this.prepare();
+        await this.resume(lease);
         await this.follow(lease, preloaded);
         pause = 250;
       } catch (error) {
@@ -198,7 +199,12 @@ export class ProjectionLane {
         this.state = 'live';
         this.markCaughtUp();
         this.deps.onProgress();
-        await this.deps.newEvents.wait(1000, signals);
+        try {
+          await this.idle(lease, preloaded, signals);
+        } catch (error) {
+          if (error instanceof FencedOffError) return;
+          throw error;
+        }
         continue;
       }
       this.state = this.state === 'live' ? 'live' : 'catching_up';
@@ -211,11 +217,23 @@ export class ProjectionLane {
     }
   }
 
+  /** Caught up: waits for new events. A saga also fires the timers that fall due meanwhile. */
+  protected async idle(
+    _lease: Lease,
+    _preloaded: Map<string, Map<string, ReadDocument>>,
+    signals: number,
+  ): Promise<void> {
+    await this.deps.newEvents.wait(1000, signals);
+  }
+
+  /** After (re)acquiring the lease, before reading on: a saga sends what it decided but never sent. */
+  protected async resume(_lease: Lease): Promise<void> {}
+
   /**
    * Applies `events` and, while the log has more, the pages after them, up to `flushEvery` events,
    * then commits every touched document's final state with the checkpoint in one transaction.
    */
-  private async applyWindow(
+  protected async applyWindow(
     events: RecordedEvent[],
     lease: Lease,
     preloaded: Map<string, Map<string, ReadDocument>>,
@@ -230,8 +248,10 @@ export class ProjectionLane {
     let applied = 0;
     for (;;) {
       await batch.load(this.deps.store, page);
-      for (const event of page)
-        this.applyOne(batch, this.projection.personalData ? await this.opened(event) : event);
+      for (const event of page) {
+        const opened = this.projection.personalData ? await this.opened(event) : event;
+        this.applyOne(opened, () => batch.apply(opened));
+      }
       applied += page.length;
       if (page.length < this.deps.batchSize || applied >= this.deps.flushEvery || this.stopping)
         break;
@@ -250,9 +270,9 @@ export class ProjectionLane {
     this.deps.onProgress();
   }
 
-  private applyOne(batch: ProjectionBatch, event: RecordedEvent): void {
+  protected applyOne(event: RecordedEvent, apply: () => void): void {
     try {
-      batch.apply(event);
+      apply();
     } catch (error) {
       throw new ProjectionFailure({
         position: event.position,
@@ -264,7 +284,7 @@ export class ProjectionLane {
     }
   }
 
-  private read(after: string | undefined): Promise<RecordedEvent[]> {
+  protected read(after: string | undefined): Promise<RecordedEvent[]> {
     return this.deps.events.readAll({
       after,
       maxCount: this.deps.batchSize,
@@ -272,7 +292,7 @@ export class ProjectionLane {
     });
   }
 
-  private async opened(event: RecordedEvent): Promise<RecordedEvent> {
+  protected async opened(event: RecordedEvent): Promise<RecordedEvent> {
     return { ...event, data: await this.deps.cipher.open(event.data) };
   }
 }

@@ -35,6 +35,12 @@ export interface ProjectionStatus {
 
 export type RunnerDependencies = Omit<LaneDependencies, 'newEvents' | 'onProgress'>;
 
+export type LaneFactory = (
+  deps: LaneDependencies,
+  projection: Projection,
+  generation: number,
+) => ProjectionLane;
+
 const BEHIND_CAP = 10_000;
 const SYNC_INTERVAL_MS = 2_000;
 /** Other instances may still read a superseded generation until their next registry sync. */
@@ -60,6 +66,9 @@ export class ProjectionRunner {
     private readonly deps: RunnerDependencies,
     private readonly projections: Projection[],
     private readonly readModels: ReadModels,
+    /** Sagas run in lanes of their own kind, with timers and an outbox. */
+    private readonly makeLane: LaneFactory = (deps, projection, generation) =>
+      new ProjectionLane(deps, projection, generation),
   ) {}
 
   async start(): Promise<void> {
@@ -312,7 +321,7 @@ export class ProjectionRunner {
   }
 
   private newLane(projection: Projection, generation: number): ProjectionLane {
-    const lane = new ProjectionLane(
+    const lane = this.makeLane(
       { ...this.deps, newEvents: this.newEvents, onProgress: () => this.progress.notify() },
       projection,
       generation,

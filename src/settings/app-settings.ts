@@ -36,6 +36,8 @@ export interface AppSettings {
   bodyLimit: string;
   /** Lifetime of a sign-in session token. */
   sessionHours: number;
+  /** Tests only: a file holding the current instant, so time can move across a restart. */
+  testClockFile?: string;
   /** The first admin's sign-in, used once when no admin exists yet. */
   firstAdmin: { email?: string; password?: string };
 }
@@ -124,6 +126,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
     sessionHours,
     firstAdmin: { email: env.TRADEFLOW_ADMIN_EMAIL || undefined, password: adminPassword },
     masterKey: env.TRADEFLOW_MASTER_KEY || undefined,
+    testClockFile: env.TEST_CLOCK_FILE ? resolve(env.TEST_CLOCK_FILE) : undefined,
     policySeedDir: env.POLICY_SEED_DIR ? resolve(env.POLICY_SEED_DIR) : defaultSeedDirectory(),
     bodyLimit,
     port,

@@ -74,6 +74,8 @@ const TABLE: Record<string, Entry> = {
   'GET /api/admin/projections': { allow: ['admin', 'operations'] },
   'POST /api/admin/projections/:name/rebuild': { allow: ['admin', 'operations'] },
   'POST /api/admin/projections/:name/retry': { allow: ['admin', 'operations'] },
+  'GET /api/admin/sagas': { allow: ['admin', 'operations'] },
+  'POST /api/admin/sagas/:name/retry': { allow: ['admin', 'operations'] },
   'GET /api/accounts/:id/360': { allow: SALES, scoped: true },
   'GET /api/reports/tasks': { allow: SALES },
   'GET /api/reports/stage-conversion': { allow: REPORT_READERS },

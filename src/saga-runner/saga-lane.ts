@@ -1,0 +1,164 @@
+import type { Projection } from '../../projections/projection';
+import type { Saga, SagaCommand, SagaTimer } from '../../sagas/saga';
+import type { RecordedEvent } from '../event-store/event-store.port';
+import { LaneDependencies, ProjectionLane } from '../projection-runner/projection-lane';
+import { ProjectionBatch } from '../projection-runner/projection-batch';
+import type { Lease, ReadDocument } from '../read-store/read-store.port';
+import { SagaWindow } from './saga-window';
+
+export const TIMERS = 'timers';
+export const OUTBOX = 'outbox';
+
+/** Sends one decided command; resolves when it is recorded (or was already), rejects to retry later. */
+export type CommandDispatch = (command: SagaCommand, saga: string) => Promise<void>;
+
+export interface SagaLaneDependencies extends LaneDependencies {
+  dispatch: CommandDispatch;
+}
+
+/** A saga as the lanes see it: its documents plus its timers and its outbox. */
+export const sagaAsProjection = (saga: Saga): Projection => ({
+  name: saga.name,
+  version: saga.version,
+  collections: [
+    ...saga.collections,
+    { name: TIMERS, indexes: [['dueAt']] },
+    { name: OUTBOX, indexes: [['sequence']] },
+  ],
+  eventTypes: saga.eventTypes,
+  reads: saga.reads?.bind(saga),
+  apply: () => {
+    throw new Error(`Saga ${saga.name} is applied by its saga lane`);
+  },
+});
+
+const LIVE_TIMERS_PER_ROUND = 500;
+
+/**
+ * A projection lane that also keeps timers and an outbox. Events and due timers are applied in saga
+ * time; the saga's documents, timers, decided commands and checkpoint commit together; then the
+ * commands are sent with their deterministic ids, and removed from the outbox once recorded. So a
+ * crash at any point neither loses nor repeats an effect.
+ */
+export class SagaLane extends ProjectionLane {
+  constructor(
+    private readonly sagaDeps: SagaLaneDependencies,
+    readonly saga: Saga,
+    generation: number,
+  ) {
+    super(sagaDeps, sagaAsProjection(saga), generation);
+  }
+
+  protected override async applyWindow(
+    events: RecordedEvent[],
+    lease: Lease,
+    preloaded: Map<string, Map<string, ReadDocument>>,
+  ): Promise<void> {
+    const window = await this.openWindow(preloaded);
+    const horizon = events.reduce(
+      (latest, e) => (e.metadata.occurredAt > latest ? e.metadata.occurredAt : latest),
+      '',
+    );
+    await window.loadTimersDueBefore(horizon);
+    await window.batch.load(this.deps.store, events);
+    let applied: RecordedEvent | undefined;
+    for (const event of events) {
+      if (!window.fireDue(event.metadata.occurredAt, false)) break;
+      const opened = this.projection.personalData ? await this.opened(event) : event;
+      this.applyOne(opened, () => window.handle(opened));
+      applied = event;
+    }
+    if (!applied) {
+      // A timer due first needs documents nobody has read yet: load them and go again.
+      await window.commit(lease, this.checkpoint, this.checkpointName);
+      return;
+    }
+    await window.commit(lease, applied.position, this.checkpointName);
+    this.cache.trim();
+    this.checkpoint = applied.position;
+    this.seenUpTo = applied.position;
+    this.deps.onProgress();
+    await this.sendOutbox();
+  }
+
+  /** Caught up: fires the timers due by the wall clock, then waits for events or the next due time. */
+  protected override async idle(
+    lease: Lease,
+    preloaded: Map<string, Map<string, ReadDocument>>,
+    signals: number,
+  ): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    const window = await this.openWindow(preloaded);
+    const due = await window.loadTimersDueBefore(now, true, LIVE_TIMERS_PER_ROUND);
+    if (due > 0) {
+      window.fireDue(now, true);
+      await window.commit(lease, this.checkpoint, this.checkpointName);
+      await this.sendOutbox();
+      return;
+    }
+    const next = await this.deps.store.find(this.collection(TIMERS), {
+      sort: [['dueAt', 'asc']],
+      limit: 1,
+    });
+    const untilNext = next[0]
+      ? Date.parse(next[0].dueAt as string) - this.deps.clock.now().getTime()
+      : 1000;
+    await this.deps.newEvents.wait(Math.max(10, Math.min(1000, untilNext)), signals);
+  }
+
+  protected override async resume(): Promise<void> {
+    await this.sendOutbox();
+  }
+
+  private async openWindow(preloaded: Map<string, Map<string, ReadDocument>>): Promise<SagaWindow> {
+    const batch = new ProjectionBatch(
+      this.projection,
+      (logical) => this.collection(logical),
+      preloaded,
+      this.cache,
+    );
+    const sequence = await this.nextOutboxSequence();
+    return new SagaWindow(
+      this.saga,
+      batch,
+      this.deps.store,
+      (logical) => this.collection(logical),
+      sequence,
+      this.checkpoint,
+    );
+  }
+
+  private async nextOutboxSequence(): Promise<number> {
+    const last = await this.deps.store.find(this.collection(OUTBOX), {
+      sort: [['sequence', 'desc']],
+      limit: 1,
+    });
+    return ((last[0]?.sequence as number | undefined) ?? 0) + 1;
+  }
+
+  /** Sends the recorded decisions in order; one that fails stays for the next round. */
+  private async sendOutbox(): Promise<void> {
+    const pending = await this.deps.store.find(this.collection(OUTBOX), {
+      sort: [['sequence', 'asc']],
+      limit: 1000,
+    });
+    for (const entry of pending) {
+      try {
+        await this.sagaDeps.dispatch(entry.command as SagaCommand, this.saga.name);
+      } catch (error) {
+        this.deps.log({
+          msg: 'saga command not sent yet; will retry',
+          saga: this.saga.name,
+          commandId: (entry.command as SagaCommand).commandId,
+          error: (error as Error).message,
+        });
+        return;
+      }
+      await this.deps.store.commit([
+        { kind: 'delete', collection: this.collection(OUTBOX), id: entry.id },
+      ]);
+    }
+  }
+}
+
+export type { SagaTimer };

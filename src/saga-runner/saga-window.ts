@@ -1,0 +1,146 @@
+import type { Saga, SagaCommand, SagaContext, SagaTimer } from '../../sagas/saga';
+import type { RecordedEvent } from '../event-store/event-store.port';
+import type { CollectionNames, ProjectionBatch } from '../projection-runner/projection-batch';
+import { ProjectionFailure } from '../projection-runner/projection-lane';
+import type { FieldValue, Lease, ReadDocument, ReadStore } from '../read-store/read-store.port';
+
+const TIMERS = 'timers';
+const OUTBOX = 'outbox';
+
+const byDue = (a: SagaTimer, b: SagaTimer) =>
+  a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/**
+ * One transaction's worth of saga work: the saga's documents (through the projection batch), the
+ * timers falling due in saga time, and the commands decided, which go to the outbox in the same
+ * commit. Semantics match `replaySaga`: before each event every timer due strictly before it fires.
+ */
+export class SagaWindow implements SagaContext {
+  private sagaNow = '';
+  /** Timers known to fall due in this window, in due order. */
+  private due: SagaTimer[] = [];
+
+  constructor(
+    private readonly saga: Saga,
+    readonly batch: ProjectionBatch,
+    private readonly store: ReadStore,
+    private readonly names: CollectionNames,
+    private sequence: number,
+    /** Where the saga stands, to name a timer that fails. */
+    private readonly checkpoint: string | undefined,
+  ) {}
+
+  get now(): string {
+    return this.sagaNow;
+  }
+
+  /** Loads the stored timers due before `limit` and what firing them reads; returns how many. */
+  async loadTimersDueBefore(limit: string, inclusive = false, max = 10_000): Promise<number> {
+    if (!limit) return 0;
+    const stored = await this.store.find(this.names(TIMERS), {
+      where: { dueAt: inclusive ? { lte: limit } : { lt: limit } },
+      sort: [['dueAt', 'asc']],
+      limit: max,
+    });
+    const timers = stored.map((document) => document.timer as SagaTimer);
+    await this.batch.loadRefs(this.store, [
+      ...timers.map((timer) => ({ collection: TIMERS, id: timer.id })),
+      ...timers.flatMap((timer) => this.saga.readsForTimer?.(timer) ?? []),
+    ]);
+    for (const timer of timers) this.queue(timer);
+    return timers.length;
+  }
+
+  /**
+   * Fires, in due order, the timers due before `limit` (or at it, when inclusive). False when a
+   * timer scheduled in this window needs documents not loaded: the window must end here.
+   */
+  fireDue(limit: string, inclusive: boolean): boolean {
+    while (this.due.length > 0) {
+      const next = this.due[0];
+      if (inclusive ? next.dueAt > limit : next.dueAt >= limit) return true;
+      if (!this.batch.mayRead(this.saga.readsForTimer?.(next) ?? [])) return false;
+      this.due.shift();
+      this.batch.delete(TIMERS, next.id);
+      this.sagaNow = next.dueAt;
+      try {
+        this.saga.fire(next, this);
+      } catch (error) {
+        throw new ProjectionFailure({
+          position: this.checkpoint ?? '',
+          eventId: next.id,
+          eventType: `timer:${next.kind}`,
+          streamName: `${this.saga.name} timers`,
+          message: (error as Error).message,
+        });
+      }
+    }
+    return true;
+  }
+
+  handle(event: RecordedEvent): void {
+    this.sagaNow = event.metadata.occurredAt;
+    this.saga.handle(event, this);
+  }
+
+  async commit(lease: Lease, position: string | undefined, checkpointName: string): Promise<void> {
+    await this.store.commit(this.batch.drain(), {
+      checkpoint: position === undefined ? undefined : { name: checkpointName, position },
+      fence: { lease: lease.name, token: lease.token },
+    });
+  }
+
+  // SagaContext
+
+  get<T extends ReadDocument = ReadDocument>(collection: string, id: string): T | undefined {
+    return this.batch.get<T>(collection, id);
+  }
+
+  put(collection: string, document: ReadDocument): void {
+    this.batch.put(collection, document);
+  }
+
+  delete(collection: string, id: string): void {
+    this.batch.delete(collection, id);
+  }
+
+  increment(
+    collection: string,
+    id: string,
+    amounts: Record<string, number>,
+    fields?: Record<string, FieldValue>,
+  ): void {
+    this.batch.increment(collection, id, amounts, fields);
+  }
+
+  schedule(timer: SagaTimer): void {
+    this.batch.put(TIMERS, { id: timer.id, dueAt: timer.dueAt, timer: structuredClone(timer) });
+    this.unqueue(timer.id);
+    this.queue(structuredClone(timer));
+  }
+
+  cancel(timerId: string): void {
+    this.batch.delete(TIMERS, timerId);
+    this.unqueue(timerId);
+  }
+
+  send(command: SagaCommand): void {
+    const sequence = this.sequence++;
+    this.batch.put(OUTBOX, {
+      id: `${String(sequence).padStart(12, '0')}:${command.commandId}`,
+      sequence,
+      command: structuredClone(command),
+    });
+  }
+
+  private queue(timer: SagaTimer): void {
+    if (this.due.some((queued) => queued.id === timer.id)) return;
+    const at = this.due.findIndex((queued) => byDue(timer, queued) < 0);
+    if (at < 0) this.due.push(timer);
+    else this.due.splice(at, 0, timer);
+  }
+
+  private unqueue(timerId: string): void {
+    this.due = this.due.filter((timer) => timer.id !== timerId);
+  }
+}
