@@ -38,7 +38,7 @@ export function replaySaga(saga: Saga, events: RecordedEvent[], until: string): 
         document[field] = ((document[field] as number) ?? 0) + amounts[field];
       documents.set(key(collection, id), document);
     },
-    schedule: (timer) => void timers.set(timer.id, structuredClone(timer)),
+    schedule: (timer) => void timers.set(timer.id, canonicalTimer(timer)),
     cancel: (timerId) => void timers.delete(timerId),
     send: (command) => void commands.push(command),
   };
@@ -71,3 +71,9 @@ function nextDue(timers: Map<string, SagaTimer>): SagaTimer | undefined {
   for (const timer of timers.values()) if (!next || byDue(timer, next) < 0) next = timer;
   return next;
 }
+
+/** Times compare as strings, so every due time is held in one form: toISOString's. */
+export const canonicalTimer = (timer: SagaTimer): SagaTimer => ({
+  ...structuredClone(timer),
+  dueAt: new Date(timer.dueAt).toISOString(),
+});

@@ -19,6 +19,11 @@ import {
   assignmentPolicyCrossChecks,
 } from '../../config/schemas/assignment-policy.schema';
 import { DedupPolicySchema } from '../../config/schemas/dedup-policy.schema';
+import { SlaPolicySchema, slaPolicyCrossChecks } from '../../config/schemas/sla-policy.schema';
+import {
+  AutomationPolicySchema,
+  automationPolicyProblems,
+} from '../../config/schemas/automation-policy.schema';
 import {
   ChannelCostPolicySchema,
   channelCostPolicyCrossChecks,
@@ -57,6 +62,12 @@ export const POLICY_KINDS: Record<string, PolicyKind> = {
     kind: 'channel-costs',
     schema: ChannelCostPolicySchema,
     crossChecks: channelCostPolicyCrossChecks,
+  },
+  sla: { kind: 'sla', schema: SlaPolicySchema, crossChecks: slaPolicyCrossChecks },
+  automation: {
+    kind: 'automation',
+    schema: AutomationPolicySchema,
+    crossChecks: automationPolicyProblems,
   },
 };
 

@@ -1,4 +1,5 @@
 import type { Saga, SagaCommand, SagaContext, SagaTimer } from '../../sagas/saga';
+import { canonicalTimer } from '../../sagas/saga-replay';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { CollectionNames, ProjectionBatch } from '../projection-runner/projection-batch';
 import { ProjectionFailure } from '../projection-runner/projection-lane';
@@ -113,8 +114,9 @@ export class SagaWindow implements SagaContext {
     this.batch.increment(collection, id, amounts, fields);
   }
 
-  schedule(timer: SagaTimer): void {
-    this.batch.put(TIMERS, { id: timer.id, dueAt: timer.dueAt, timer: structuredClone(timer) });
+  schedule(scheduled: SagaTimer): void {
+    const timer = canonicalTimer(scheduled);
+    this.batch.put(TIMERS, { id: timer.id, dueAt: timer.dueAt, timer });
     this.unqueue(timer.id);
     this.queue(structuredClone(timer));
   }

@@ -28,10 +28,12 @@ describe('policy registry', () => {
     await registry.load();
     expect(await registry.seed(CONFIG)).toEqual(
       expect.arrayContaining([
+        'automation.default',
         'channel-costs.default',
         'fx.default',
         'loss-reasons.default',
         'scoring.default',
+        'sla.default',
         'stages.default',
       ]),
     );
