@@ -7,6 +7,7 @@ import { LeadReportsModule } from './reports/leads/lead-reports.module';
 import { PeopleReportsModule } from './reports/people/people-reports.module';
 import { PipelineReportsModule } from './reports/pipeline/pipeline-reports.module';
 import { SearchModule } from './search/search.module';
+import { WhatIfModule } from './what-if/what-if.module';
 import { DealsModule } from './deals/deals.module';
 import { DedupModule } from './dedup/dedup.module';
 import { IntakeModule } from './intake/intake.module';
@@ -26,6 +27,8 @@ export const FEATURE_MODULES: Type[] = [
   // Before LeadsModule: GET /api/leads/nurture-queue must be routed ahead of GET /api/leads/:id.
   ScoringModule,
   LeadsModule,
+  // Before PoliciesModule: POST /api/policies/what-if is not a policy id.
+  WhatIfModule,
   // Before AccountsModule: GET /api/accounts/:id/360 is its own route, not /:id.
   AccountsReportsModule,
   AccountsModule,

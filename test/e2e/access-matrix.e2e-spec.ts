@@ -75,6 +75,10 @@ const TABLE: Record<string, Entry> = {
   'POST /api/admin/projections/:name/rebuild': { allow: ['admin', 'operations'] },
   'POST /api/admin/projections/:name/retry': { allow: ['admin', 'operations'] },
   'GET /api/admin/sagas': { allow: ['admin', 'operations'] },
+  'POST /api/policies/what-if': {
+    allow: POLICY_PEOPLE,
+    body: () => ({ policy: {}, from: 'x', to: 'y' }),
+  },
   'POST /api/admin/sagas/:name/retry': { allow: ['admin', 'operations'] },
   'GET /api/accounts/:id/360': { allow: SALES, scoped: true },
   'GET /api/reports/tasks': { allow: SALES },
