@@ -77,7 +77,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
       ...(options.dataDir !== undefined && { DATA_DIR: options.dataDir }),
     });
   // The generator only writes; the app builds the read models when it starts.
-  const settings = { ...given, projections: { ...given.projections, run: false } };
+  const settings = { ...given, projections: { ...given.projections, run: false, runSagas: false } };
 
   const started = Date.now();
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(settings), {

@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     process.exitCode = command ? 2 : 0;
     return;
   }
-  const settings = readSettings();
+  // Read models only: automation acting here would write new events while the CLI measures.
+  const settings = readSettings({ ...process.env, RUN_SAGAS: 'false' });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(settings), {
     logger: ['error', 'warn'],
   });

@@ -91,7 +91,7 @@ export class SagasModule implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.settings.projections.run) await this.runner.start();
+    if (this.settings.projections.runSagas) await this.runner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -10,6 +10,8 @@ export type ReadStoreSettings = { kind: 'sqlite'; file: string } | { kind: 'mong
 export interface ProjectionSettings {
   /** False on a process that only writes (the history generator); reads then wait for another. */
   run: boolean;
+  /** False where automation must not act (the history generator, the projections CLI). */
+  runSagas: boolean;
   /** Events per read of the log. */
   batchSize: number;
   /** While catching up, events per read-store transaction. */
@@ -109,8 +111,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
   if (runProjections !== 'true' && runProjections !== 'false') {
     throw new SettingsError('RUN_PROJECTIONS', `"${env.RUN_PROJECTIONS}" must be true or false`);
   }
+  const runSagas = (env.RUN_SAGAS ?? 'true').toLowerCase();
+  if (runSagas !== 'true' && runSagas !== 'false') {
+    throw new SettingsError('RUN_SAGAS', `"${env.RUN_SAGAS}" must be true or false`);
+  }
   const projections: ProjectionSettings = {
     run: runProjections === 'true',
+    runSagas: runSagas === 'true',
     batchSize: positiveInteger(env, 'PROJECTION_BATCH_SIZE', 1000, 100_000),
     flushEvery: positiveInteger(env, 'PROJECTION_FLUSH_EVERY', 20_000, 1_000_000),
     cacheLimit: positiveInteger(env, 'PROJECTION_CACHE_DOCUMENTS', 200_000, 10_000_000),
