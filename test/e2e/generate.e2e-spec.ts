@@ -63,7 +63,7 @@ describe('history generator (npm run generate)', () => {
     );
     first = await generate({ deals: DEALS, seed: SEED, dataDir: folders[0], until: UNTIL });
     // The generator has closed its application context; the HTTP app opens the same folder.
-    running = await startApp(folders[0]);
+    running = await startApp(folders[0], { env: { RUN_SAGAS: 'false' } });
     facts = await generatedFacts(running);
   }, 120_000);
 
@@ -134,7 +134,7 @@ describe('history generator (npm run generate)', () => {
   it('gives the same event types and data for the same seed', async () => {
     const second = await generate({ deals: DEALS, seed: SEED, dataDir: folders[1], until: UNTIL });
     expect(second.events).toBe(first.events);
-    const other = await startApp(folders[1]);
+    const other = await startApp(folders[1], { env: { RUN_SAGAS: 'false' } });
     try {
       const otherFacts = await generatedFacts(other);
       const byStream = (list: Fact[]) =>
@@ -149,6 +149,6 @@ describe('history generator (npm run generate)', () => {
     await running.stop({ keepData: true });
     const again = await generate({ deals: DEALS, seed: SEED, dataDir: folders[0], until: UNTIL });
     expect(again.wroteNew).toBe(false);
-    running = await startApp(folders[0]);
+    running = await startApp(folders[0], { env: { RUN_SAGAS: 'false' } });
   }, 120_000);
 });
