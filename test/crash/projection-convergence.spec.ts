@@ -30,7 +30,10 @@ const env = (dataDir: string) => ({
   PROJECTION_LEASE_TTL_MS: '1000',
 });
 
-function runCli(dataDir: string, command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  dataDir: string,
+  command: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CLI, command], {
       env: env(dataDir),
@@ -50,7 +53,9 @@ function checkpoints(dataDir: string): Map<string, string> {
   if (!existsSync(file)) return new Map();
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all() as Array<{ name: string }>;
     const table = tables.find((t) => /checkpoint/i.test(t.name));
     if (!table) return new Map();
     const rows = db.prepare(`SELECT * FROM "${table.name}"`).all() as Array<Record<string, string>>;
@@ -73,10 +78,14 @@ function headPosition(dataDir: string): string {
 /** Starts catch-up, waits until some checkpoint moves, then SIGKILLs it after a random pause. */
 async function killDuringProjection(dataDir: string, pauseMs: number): Promise<void> {
   const before = JSON.stringify([...checkpoints(dataDir)]);
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CLI, 'catch-up'], {
-    env: env(dataDir),
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', CLI, 'catch-up'],
+    {
+      env: env(dataDir),
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const deadline = Date.now() + 60_000;
   while (JSON.stringify([...checkpoints(dataDir)]) === before && Date.now() < deadline) {
@@ -101,8 +110,14 @@ describe('projections converge after crashes (SIGKILL during projection)', () =>
   it('every read model equals a from-scratch rebuild, by checksum', async () => {
     console.log(`convergence seed ${seed} (rerun with CONVERGENCE_SEED=${seed})`);
     const next = random(seed);
-    await generate({ deals: 60, seed: String(seed), dataDir: crashed, until: '2026-10-01T00:00:00.000Z' });
-    for (const file of ['events.sqlite', 'master.key']) copyFileSync(join(crashed, file), join(fresh, file));
+    await generate({
+      deals: 60,
+      seed: String(seed),
+      dataDir: crashed,
+      until: '2026-10-01T00:00:00.000Z',
+    });
+    for (const file of ['events.sqlite', 'master.key'])
+      copyFileSync(join(crashed, file), join(fresh, file));
     const head = headPosition(crashed);
 
     let leftBehind = 0;
