@@ -60,6 +60,17 @@ export interface ReceiveInquiry {
   attachments: AttachmentMeta[];
   /** False for imports and back-dated inquiries: they start no first-response clock. */
   live: boolean;
+  /**
+   * The owner already decided for the new lead (by an assignment rule, named with its version in
+   * the cause): the lead is received and assigned in one step, so both are recorded together.
+   */
+  assignTo?: InitialOwner;
+}
+
+export interface InitialOwner {
+  to: string;
+  reason: string;
+  cause: Cause;
 }
 
 export interface AssignLead {

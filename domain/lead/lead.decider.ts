@@ -4,6 +4,7 @@ import {
   AssignLead,
   DISQUALIFY_REASONS,
   DisqualifyLead,
+  InitialOwner,
   LeadCommand,
   NurtureLead,
   QualifyLead,
@@ -35,6 +36,15 @@ import { Lead, LeadState, initialLeadState } from './lead.state';
 
 type Context = DecideContext<LeadPolicies>;
 
+/** The owner decided before the lead existed; checked like an assignment, before anything is decided. */
+const checkInitialOwner = (owner: InitialOwner): void => {
+  if (typeof owner !== 'object' || owner === null || !isNonBlank(owner.to)) {
+    refuse('lead.owner_required', 'Choose the rep who will own the lead.', 'assignTo.to');
+  }
+  checkReason(owner.reason, 'assignTo.reason');
+  checkCause(owner.cause, 'assignTo.cause');
+};
+
 const receiveInquiry = (
   command: ReceiveInquiry,
   state: LeadState,
@@ -42,8 +52,10 @@ const receiveInquiry = (
 ): LeadEvent[] => {
   if (state) refuse('lead.already_exists', 'This inquiry has already been received.', 'leadId');
   checkInquiry(command);
-  const { leadId, channel, sourceRef, payloadHash, inquirer, attachments, live } = command;
-  return [
+  if (command.assignTo !== undefined) checkInitialOwner(command.assignTo);
+  const { leadId, channel, sourceRef, payloadHash, inquirer, attachments, live, assignTo } =
+    command;
+  const events: LeadEvent[] = [
     {
       type: 'InquiryReceived',
       data: {
@@ -63,6 +75,11 @@ const receiveInquiry = (
       },
     },
   ];
+  if (assignTo !== undefined) {
+    const { to, reason, cause } = assignTo;
+    events.push({ type: 'LeadAssigned', data: { leadId, to, reason, cause } });
+  }
+  return events;
 };
 
 const checkNewOwner = (lead: Lead, to: unknown): void => {

@@ -35,17 +35,16 @@ export const openLead = (state: LeadState): Lead => {
   return lead;
 };
 
-export const checkReason = (reason: unknown): void => {
-  if (!isNonBlank(reason))
-    refuse('lead.reason_required', 'Give a reason for this change.', 'reason');
+export const checkReason = (reason: unknown, field = 'reason'): void => {
+  if (!isNonBlank(reason)) refuse('lead.reason_required', 'Give a reason for this change.', field);
 };
 
-export const checkCause = (cause: unknown): void => {
+export const checkCause = (cause: unknown, field = 'cause'): void => {
   if (!isCause(cause)) {
     refuse(
       'lead.cause_invalid',
       'Say who or what caused this: a person, a rule with its version, a saga, the system or an import.',
-      'cause',
+      field,
     );
   }
 };

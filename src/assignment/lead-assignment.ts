@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { assignLeadCommand, chooseOwner } from '../../domain/assignment/choose-owner';
 import { evolveRotation } from '../../domain/assignment/rotation';
-import { AssignLead } from '../../domain/lead/lead.commands';
+import { AssignLead, InitialOwner } from '../../domain/lead/lead.commands';
 import { AssignmentPolicy } from '../../domain/policies/assignment-policy';
 import { CalendarPolicy } from '../../domain/policies/calendar-policy';
 import { InquiryChannel } from '../../domain/shared/channels';
 import { AGGREGATES } from '../commands/aggregates';
-import { CommandEnvelope, CommandOutcome } from '../commands/command-envelope';
+import { CommandEnvelope, CommandOutcome, EventOrigin } from '../commands/command-envelope';
 import { CommandPipeline } from '../commands/command-pipeline';
+import { EventActor } from '../event-store/event-store.port';
 import { BookOfBusiness } from '../identity/book-of-business';
 import { DirectoryFeed } from '../identity/directory-feed';
 import { POLICY_REGISTRY, PolicyRegistry } from '../policies/policy-registry';
@@ -24,15 +25,42 @@ export interface NewLeadFacts {
   accountOwnerId?: string;
 }
 
+/** The command that writes the assignment: its id, and where its LeadAssigned is appended. */
+interface Origin {
+  commandId: string;
+  correlationId?: string;
+}
+
+/** A decision taken and not yet settled: laid over the rotation for the decisions after it. */
+interface PendingDecision {
+  streamName: string;
+  /** The command id its LeadAssigned is (to be) written under. */
+  commandId: string;
+  command: AssignLead;
+}
+
+/** A rule's decision for a lead about to be received, for ReceiveInquiry and the event metadata. */
+export interface ReceiptAssignment {
+  assignTo: InitialOwner;
+  /** The LeadAssigned is the system's decision under the rule, not the caller's. */
+  decidedBy: { LeadAssigned: EventOrigin };
+}
+
+const SYSTEM: EventActor = { userId: 'system', role: 'system' };
+
 /**
  * Assigns a new lead under the assignment policy in force. The decision is the system's, under a
- * rule (id + version on the event), so it runs outside the caller's record scope.
+ * rule (id + version on the event and in its cause).
+ *
+ * Decisions are taken one at a time, so two simultaneous inquiries never take the same turn; the
+ * appends are not, so concurrent assignments share group commits. A decision not yet read back
+ * from the store is laid over the rotation for the decisions after it, until its append settles.
  */
 @Injectable()
 export class LeadAssignment {
   private readonly logger = new Logger('Assignment');
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly pending = new Map<string, AssignLead>();
+  private readonly pending = new Set<PendingDecision>();
 
   constructor(
     private readonly pipeline: CommandPipeline,
@@ -43,47 +71,93 @@ export class LeadAssignment {
   ) {}
 
   /**
-   * Decisions are taken one at a time, so two simultaneous inquiries never take the same turn; the
-   * appends are not, so concurrent assignments share group commits. A decision not yet read back
-   * from the store is laid over the rotation for the decisions after it.
+   * Decides the owner of a lead that is about to be received, and hands the decision to `receive`,
+   * which records it in the same append as the inquiry (under `origin.commandId`). Written, the
+   * rotation feed reads the assignment back from the store; replayed (a retry of an inquiry
+   * already received) or refused, nothing was written and the decision is dropped, as if it had
+   * never been taken. Without an assignment policy in force, `receive` gets no decision.
    */
-  async assign(
+  async assignOnReceipt<Outcome extends { replayed: boolean }>(
     facts: NewLeadFacts,
-    origin: { commandId: string; correlationId?: string },
-  ): Promise<CommandOutcome | undefined> {
-    const decided = this.queue.then(() => this.decide(facts, origin));
-    this.queue = decided.catch(() => undefined);
-    const pending = await decided;
-    if (!pending) return undefined;
+    origin: Origin,
+    receive: (assignment: ReceiptAssignment | undefined) => Promise<Outcome>,
+  ): Promise<Outcome> {
+    const decision = await this.decideInTurn(facts, origin.commandId);
     try {
+      const outcome = await receive(
+        decision && {
+          assignTo: {
+            to: decision.command.to,
+            reason: decision.command.reason,
+            cause: decision.command.cause,
+          },
+          decidedBy: {
+            LeadAssigned: {
+              actor: SYSTEM,
+              cause: decision.command.cause,
+              reason: decision.command.reason,
+            },
+          },
+        },
+      );
+      if (decision && !outcome.replayed) this.logAssigned(decision.command);
+      return outcome;
+    } finally {
+      if (decision) this.pending.delete(decision);
+    }
+  }
+
+  /**
+   * Assigns a lead that was received without an owner, as a command of its own: for a retry of an
+   * inquiry whose assignment a crash cut off before inquiries were assigned in the same append.
+   */
+  async assign(facts: NewLeadFacts, origin: Origin): Promise<CommandOutcome | undefined> {
+    const commandId = `${origin.commandId}/assign`;
+    const decision = await this.decideInTurn(facts, commandId);
+    if (!decision) return undefined;
+    try {
+      const envelope: CommandEnvelope = {
+        commandId,
+        correlationId: origin.correlationId,
+        causationId: origin.commandId,
+        actor: SYSTEM,
+        cause: decision.command.cause,
+        reason: decision.command.reason,
+      };
       const outcome = await this.pipeline.execute(
         AGGREGATES.lead.kind,
         facts.leadId,
-        { type: 'AssignLead', data: pending.command } as never,
-        pending.envelope,
+        { type: 'AssignLead', data: decision.command } as never,
+        envelope,
         undefined,
       );
-      this.logger.log({
-        msg: 'lead assigned',
-        leadId: facts.leadId,
-        rule: pending.command.cause.id,
-      });
+      this.logAssigned(decision.command);
       return outcome;
     } finally {
-      this.pending.delete(pending.envelope.commandId);
+      this.pending.delete(decision);
     }
+  }
+
+  private decideInTurn(facts: NewLeadFacts, commandId: string) {
+    const decided = this.queue.then(() => this.decide(facts, commandId));
+    this.queue = decided.catch(() => undefined);
+    return decided;
+  }
+
+  private logAssigned(command: AssignLead): void {
+    this.logger.log({ msg: 'lead assigned', leadId: command.leadId, rule: command.cause.id });
   }
 
   private async decide(
     facts: NewLeadFacts,
-    origin: { commandId: string; correlationId?: string },
-  ): Promise<{ command: AssignLead; envelope: CommandEnvelope } | undefined> {
+    commandId: string,
+  ): Promise<PendingDecision | undefined> {
     if (!this.policies.has('assignment.default') || !this.policies.has('calendars.default'))
       return undefined;
     let rotation = await this.rotation.current();
-    for (const [commandId, command] of this.pending) {
-      if (!this.rotation.hasApplied(commandId)) {
-        rotation = evolveRotation(rotation, { type: 'LeadAssigned', data: command });
+    for (const pending of this.pending) {
+      if (!this.rotation.hasApplied(pending.streamName, pending.commandId)) {
+        rotation = evolveRotation(rotation, { type: 'LeadAssigned', data: pending.command });
       }
     }
     const decision = chooseOwner(
@@ -103,16 +177,12 @@ export class LeadAssignment {
         openLoad: await this.book.openLoad(),
       },
     );
-    const command = assignLeadCommand(facts.leadId, decision);
-    const envelope: CommandEnvelope = {
-      commandId: `${origin.commandId}/assign`,
-      correlationId: origin.correlationId,
-      causationId: origin.commandId,
-      actor: { userId: 'system', role: 'system' },
-      cause: decision.cause,
-      reason: decision.reason,
+    const pending: PendingDecision = {
+      streamName: `${AGGREGATES.lead.kind.name}-${facts.leadId}`,
+      commandId,
+      command: assignLeadCommand(facts.leadId, decision),
     };
-    this.pending.set(envelope.commandId, command);
-    return { command, envelope };
+    this.pending.add(pending);
+    return pending;
   }
 }

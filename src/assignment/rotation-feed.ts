@@ -3,6 +3,7 @@ import { evolveRotation, initialRotation, RotationState } from '../../domain/ass
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 
 const PAGE = 1000;
+const appliedKey = (streamName: string, commandId: string) => `${streamName}\u0000${commandId}`;
 const FILTER = {
   streamPrefixes: ['lead-'],
   eventTypes: ['LeadAssigned', 'LeadOwnershipTransferred'],
@@ -20,9 +21,12 @@ export class RotationFeed {
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  /** Whether the assignment written under this command id is already part of the rotation. */
-  hasApplied(commandId: string): boolean {
-    return this.applied.has(commandId);
+  /**
+   * Whether the assignment written to this stream under this command id is already part of the
+   * rotation. Command ids are the callers' Idempotency-Keys, unique per stream only.
+   */
+  hasApplied(streamName: string, commandId: string): boolean {
+    return this.applied.has(appliedKey(streamName, commandId));
   }
 
   async current(): Promise<RotationState> {
@@ -35,7 +39,8 @@ export class RotationFeed {
       for (const event of batch) {
         this.state = evolveRotation(this.state, event);
         this.position = event.position;
-        if (event.metadata.commandId) this.applied.add(event.metadata.commandId);
+        if (event.metadata.commandId)
+          this.applied.add(appliedKey(event.streamName, event.metadata.commandId));
       }
       if (batch.length < PAGE) return this.state;
     }

@@ -16,6 +16,18 @@ export interface CommandEnvelope {
   requestFingerprint?: string;
   /** The revision the client last saw (If-Match); absent means "current, with retry". */
   expectedRevision?: number;
+  /**
+   * Events of this command decided by someone other than the caller, by event type: their
+   * metadata names that actor, cause and reason instead. A rule's LeadAssigned recorded in the
+   * same append as the inquiry it routes is the system's, under the rule (id + version).
+   */
+  decidedBy?: Partial<Record<string, EventOrigin>>;
+}
+
+export interface EventOrigin {
+  actor: EventActor;
+  cause: EventCause;
+  reason?: string;
 }
 
 export interface CommandOutcome<Event = { type: string; data: Record<string, unknown> }> {

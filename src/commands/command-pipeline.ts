@@ -5,7 +5,7 @@ import {
   OccurredAtBeforeStreamError,
   WrongExpectedRevisionError,
 } from '../event-store/event-store.errors';
-import { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { EventMetadata, EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { PersonalDataCipher } from '../personal-data/personal-data-cipher';
 import { Clock } from '../shared/clock';
 import { DomainError } from '../../domain/shared/domain-error';
@@ -122,7 +122,7 @@ export class CommandPipeline {
     if (decided.length === 0) return outcome<Event>(streamName, history, [], false);
 
     const correlationId = envelope.correlationId ?? randomUUID();
-    const metadata = {
+    const metadata: EventMetadata = {
       occurredAt,
       $correlationId: correlationId,
       $causationId: envelope.causationId ?? envelope.commandId,
@@ -132,12 +132,23 @@ export class CommandPipeline {
       ...(envelope.cause ? { cause: envelope.cause } : {}),
       ...(envelope.reason ? { reason: envelope.reason } : {}),
     };
+    const metadataOf = (type: string): EventMetadata => {
+      const origin = envelope.decidedBy?.[type];
+      if (!origin) return metadata;
+      const { reason: _callersReason, ...shared } = metadata;
+      return {
+        ...shared,
+        actor: origin.actor,
+        cause: origin.cause,
+        ...(origin.reason ? { reason: origin.reason } : {}),
+      };
+    };
     const sealed = await Promise.all(
       decided.map(async (event) => ({
         id: uuidv7(),
         type: event.type,
         data: await this.cipher.seal(event.type, event.data as Record<string, unknown>, streamName),
-        metadata,
+        metadata: metadataOf(event.type),
       })),
     );
     try {
@@ -149,7 +160,7 @@ export class CommandPipeline {
         id: sealed[index].id,
         revision: revision + 1 + index,
         position: index === decided.length - 1 ? result.position : '',
-        metadata: { ...metadata, schemaVersion: 1 },
+        metadata: { ...sealed[index].metadata, schemaVersion: 1 },
       }));
       return {
         streamName,

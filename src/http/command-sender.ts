@@ -61,9 +61,16 @@ export class CommandSender {
     options: CommandOptionsDto,
     headers: WriteHeaders,
     commandId = this.commandId(headers),
+    decidedBy?: CommandEnvelope['decidedBy'],
   ): Promise<WriteResult> {
+    const envelope = this.envelope(commandId, options, headers);
     const outcome: CommandOutcome = await this.commandBus.execute(
-      new ExecuteDomainCommand(aggregate, id, command, this.envelope(commandId, options, headers)),
+      new ExecuteDomainCommand(
+        aggregate,
+        id,
+        command,
+        decidedBy ? { ...envelope, decidedBy } : envelope,
+      ),
     );
     return {
       id,

@@ -13,6 +13,7 @@ const holderOf = (aggregate: AggregateName, state: unknown): string | undefined 
 
 /** Commands that hand a record to someone, and where the new holder is named. */
 const HANDOVERS: Record<string, (data: Record<string, unknown>) => unknown> = {
+  ReceiveInquiry: (data) => (data.assignTo as { to?: unknown } | undefined)?.to,
   AssignLead: (data) => data.to,
   TransferLeadOwnership: (data) => data.to,
   TransferAccountOwnership: (data) => data.to,

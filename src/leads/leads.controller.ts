@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CLOCK, Clock } from '../shared/clock';
-import { LeadAssignment } from '../assignment/lead-assignment';
+import { LeadAssignment, ReceiptAssignment } from '../assignment/lead-assignment';
 import { KeyedHasher } from '../personal-data/keyed-hash';
 import { currentRequestContext } from '../http/request-context';
 import { CommandBus } from '@nestjs/cqrs';
@@ -61,49 +61,58 @@ export class LeadsController {
   ): Promise<WriteResult & { matchedAccountId: string | null }> {
     const commandId = this.sender.commandId(headers);
     const leadId = this.sender.newId(headers, commandId, 'lead');
+    const now = this.clock.now();
     const live =
       body.occurredAt === undefined ||
-      this.clock.now().getTime() - Date.parse(body.occurredAt) <= LIVE_WINDOW_MS;
+      now.getTime() - Date.parse(body.occurredAt) <= LIVE_WINDOW_MS;
     // Keyed, so the hash of a body with personal data cannot be confirmed against a guess.
     const payloadHash = this.hasher.hash('inquiry-payload', JSON.stringify(body));
-    const received = await this.sender.send(
-      'lead',
-      leadId,
-      {
-        type: 'ReceiveInquiry',
-        data: {
-          leadId,
-          channel: body.channel,
-          sourceRef: body.sourceRef,
-          payloadHash,
-          inquirer: { ...body.inquirer },
-          attachments: body.attachments?.map((attachment) => ({ ...attachment })) ?? [],
-          live,
+    const receive = (assignment?: ReceiptAssignment) =>
+      this.sender.send(
+        'lead',
+        leadId,
+        {
+          type: 'ReceiveInquiry',
+          data: {
+            leadId,
+            channel: body.channel,
+            sourceRef: body.sourceRef,
+            payloadHash,
+            inquirer: { ...body.inquirer },
+            attachments: body.attachments?.map((attachment) => ({ ...attachment })) ?? [],
+            live,
+            ...(assignment && { assignTo: assignment.assignTo }),
+          },
         },
-      },
-      options(body),
-      headers,
-      commandId,
-    );
+        options(body),
+        headers,
+        commandId,
+        assignment?.decidedBy,
+      );
     const match = await this.accountKeys.match(body.inquirer);
     const matched = { matchedAccountId: match?.accountId ?? null };
-    // Live inquiries arriving through an intake key are routed by the assignment rules; staff
-    // entering one keep it to triage or claim. A retry completes an assignment a crash cut off.
+    // Live inquiries arriving through an intake key are routed by the assignment rules, in the
+    // same append that receives them; staff entering one keep it to triage or claim.
     const context = currentRequestContext();
-    if (live && context?.principal?.kind === 'intake') {
+    if (!live || context?.principal?.kind !== 'intake') return { ...(await receive()), ...matched };
+    const facts = {
+      leadId,
+      channel: body.channel,
+      country: body.inquirer.country,
+      // The business time the pipeline will stamp on the inquiry: shifts and availability then.
+      at:
+        body.occurredAt === undefined ? now.toISOString() : new Date(body.occurredAt).toISOString(),
+      accountOwnerId: match?.ownerId,
+    };
+    const origin = { commandId, correlationId: context.correlationId };
+    const received = await this.assignment.assignOnReceipt(facts, origin, receive);
+    if (received.replayed && !received.events.includes('LeadAssigned')) {
+      // A retry of an inquiry received before assignment joined its append: complete an
+      // assignment a crash cut off between the two.
       const { state } = await this.records.lookUp<Lead>('lead', leadId);
       const assigned = state.ownerId
         ? undefined
-        : await this.assignment.assign(
-            {
-              leadId,
-              channel: body.channel,
-              country: body.inquirer.country,
-              at: state.receivedAt,
-              accountOwnerId: match?.ownerId,
-            },
-            { commandId, correlationId: context.correlationId },
-          );
+        : await this.assignment.assign({ ...facts, at: state.receivedAt }, origin);
       if (assigned) {
         return {
           ...received,

@@ -53,7 +53,8 @@ export class PersonalDataCipher {
         personal[path] = getPath(open, path);
         deletePath(open, path);
       }
-      const key = await this.keys.keyFor(group.subject);
+      // The sealed events are appended next: a new key may become durable in the same commit.
+      const key = await this.keys.keyForSealing(group.subject);
       if (!key) {
         // The subject was erased: new personal data about them is not kept.
         for (const path of paths) setPath(open, path, ERASED);

@@ -3,8 +3,17 @@
  * the subject's personal fields can no longer be read.
  */
 export interface SubjectKeyStore {
-  /** The subject's key, created on first use; undefined once it has been destroyed. */
+  /**
+   * The subject's key, created on first use and durable before it is returned; undefined once it
+   * has been destroyed.
+   */
   keyFor(subjectId: string): Promise<Buffer | undefined>;
+  /**
+   * As keyFor, for sealing events to be appended through this store's own database connection: a
+   * new key may be handed out before it is durable, as long as it commits no later than anything
+   * appended over that connection after it was handed out.
+   */
+  keyForSealing(subjectId: string): Promise<Buffer | undefined>;
   /** The subject's key if it exists and was not destroyed; never creates one. */
   existingKey(subjectId: string): Promise<Buffer | undefined>;
   /** Destroys the key for good; later keyFor calls answer undefined. */

@@ -6,6 +6,12 @@ export interface SharedSqliteConnection {
   commits: SqliteGroupCommit;
 }
 
+/**
+ * Work that joins every batch's transaction ahead of its writes: rows the writes may depend on.
+ * Throwing fails the whole batch. What it returns is called once the batch is durable.
+ */
+export type BatchPrelude = () => (() => void) | void;
+
 interface Pending {
   work: () => unknown;
   resolve(value: unknown): void;
@@ -21,8 +27,14 @@ interface Pending {
 export class SqliteGroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  private readonly preludes: BatchPrelude[] = [];
 
   constructor(private readonly db: Database.Database) {}
+
+  /** Runs `prelude` at the start of every batch from now on, inside its transaction. */
+  addPrelude(prelude: BatchPrelude): void {
+    this.preludes.push(prelude);
+  }
 
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -39,12 +51,19 @@ export class SqliteGroupCommit {
     const batch = this.queue;
     this.queue = [];
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const durable: Array<() => void> = [];
     try {
       this.db
         .transaction(() => {
+          durable.length = 0;
+          for (const prelude of this.preludes) {
+            const done = prelude();
+            if (done) durable.push(done);
+          }
           for (const { work } of batch) {
             try {
-              // A lone write needs no savepoint: its failure rolls back the whole, empty-otherwise batch.
+              // A lone write needs no savepoint: its failure rolls back the whole batch, which then
+              // held nothing else but what the preludes write again next time.
               outcomes.push({
                 ok: true,
                 value: batch.length === 1 ? work() : this.db.transaction(work)(),
@@ -62,6 +81,7 @@ export class SqliteGroupCommit {
       for (const pending of batch) pending.reject(error);
       return;
     }
+    for (const done of durable) done();
     batch.forEach((pending, index) => {
       const outcome = outcomes[index];
       if (outcome.ok) pending.resolve(outcome.value);

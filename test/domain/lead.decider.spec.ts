@@ -263,6 +263,77 @@ describe('ReceiveInquiry', () => {
   });
 });
 
+describe('ReceiveInquiry with an owner decided by a rule', () => {
+  const initialOwner = {
+    to: 'u-rep-1',
+    reason: 'Germany goes to the DACH team',
+    cause: rule,
+  };
+
+  it('receives and assigns the lead in one step, naming the rule and its version', () => {
+    lead
+      .given([])
+      .when(receive({ assignTo: initialOwner }), { now: RECEIVED_AT })
+      .then([received, assigned]);
+  });
+
+  it('leaves a lead with no owner decided unassigned', () => {
+    lead
+      .given([])
+      .when(receive({ assignTo: undefined }), { now: RECEIVED_AT })
+      .then([received]);
+  });
+
+  it('gives the same state as receiving and then assigning', () => {
+    const together = lead
+      .given([])
+      .when(receive({ assignTo: initialOwner }))
+      .events();
+    const apart = [...lead.given([]).when(receive()).events()];
+    apart.push(...lead.given(apart).when(assign()).events());
+    const fold = (events: LeadEvent[]) => events.reduce(leadDecider.evolve, null);
+    expect(fold(together)).toEqual(fold(apart));
+    expect(fold(together)).toMatchObject({ ownerId: 'u-rep-1', status: 'new' });
+  });
+
+  it('refuses receiving an already received lead, even with an owner decided', () => {
+    lead
+      .given([received, assigned])
+      .when(receive({ assignTo: { ...initialOwner, to: 'u-rep-2' } }))
+      .thenThrows('lead.already_exists');
+  });
+
+  it('refuses an invalid inquiry before looking at the owner', () => {
+    expect(
+      lead
+        .given([])
+        .when(receive({ channel: 'fax' as 'email', assignTo: { ...initialOwner, to: '' } }))
+        .thenThrows('lead.channel_invalid').field,
+    ).toBe('channel');
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['no owner', { ...initialOwner, to: ' ' }, 'lead.owner_required', 'assignTo.to'],
+    ['an owner that is not an object', 'u-rep-1', 'lead.owner_required', 'assignTo.to'],
+    ['no reason', { ...initialOwner, reason: '' }, 'lead.reason_required', 'assignTo.reason'],
+    [
+      'a rule cause without its version',
+      { ...initialOwner, cause: { kind: 'rule', id: 'assign-by-country' } },
+      'lead.cause_invalid',
+      'assignTo.cause',
+    ],
+    [
+      'an unknown cause',
+      { ...initialOwner, cause: { kind: 'robot', id: 'r' } },
+      'lead.cause_invalid',
+      'assignTo.cause',
+    ],
+  ])('refuses %s, receiving nothing', (_case, assignTo, code, field) => {
+    const changes = { assignTo: assignTo as ReceiveInquiry['assignTo'] };
+    expect(lead.given([]).when(receive(changes)).thenThrows(code).field).toBe(field);
+  });
+});
+
 describe('AssignLead', () => {
   it('assigns an unowned lead, recording the rule and version that chose the rep', () => {
     lead.given([received]).when(assign()).then([assigned]);

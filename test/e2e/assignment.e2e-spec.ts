@@ -101,4 +101,103 @@ describe('assignment of live inquiries by the rules', () => {
       await running.stop();
     }
   });
+  describe('in the same append as the inquiry', () => {
+    let running: RunningApp;
+    let intake: ReturnType<typeof httpClient>;
+    let manager: ReturnType<typeof httpClient>;
+    const ownerOf = async (id: string) =>
+      (await manager.get(`/api/leads/${id}`)).body.state.ownerId as string;
+
+    beforeEach(async () => {
+      running = await startApp(undefined, { clock });
+      const admin = httpClient(running.baseUrl, { id: 'u-admin', role: 'admin' });
+      await admin.post('/api/teams', {
+        teamId: 'gulf-sales',
+        name: 'Gulf sales',
+        region: ['AE'],
+        productLines: [],
+        calendarKey: 'dubai-sales',
+      });
+      for (const id of GULF) {
+        await httpClient(running.baseUrl, { id, role: 'rep', teamId: 'gulf-sales' }).get(
+          '/api/auth/me',
+        );
+      }
+      intake = httpClient(running.baseUrl, { id: 'alibaba', role: 'intake' });
+      manager = httpClient(running.baseUrl, { id: 'u-boss', role: 'manager' });
+    });
+
+    afterEach(() => running.stop());
+
+    it('records the inquiry and its rule assignment as one command', async () => {
+      const created = await intake.post('/api/inquiries', inquiry(300));
+      expect(created).toMatchObject({
+        status: 201,
+        body: { events: ['InquiryReceived', 'LeadAssigned'], revision: 1, replayed: false },
+      });
+      const [received, assigned] = (await manager.get(`/api/leads/${created.body.id}/history`))
+        .body;
+      expect(received).toMatchObject({
+        type: 'InquiryReceived',
+        actor: { userId: 'intake:alibaba', role: 'intake' },
+      });
+      expect(assigned).toMatchObject({
+        type: 'LeadAssigned',
+        actor: { userId: 'system', role: 'system' },
+        cause: { kind: 'rule', id: 'assignment.default#gulf-inquiries', version: 1 },
+        data: {
+          to: GULF[0],
+          cause: { kind: 'rule', id: 'assignment.default#gulf-inquiries', version: 1 },
+        },
+      });
+      expect(assigned.reason).toMatch(/round robin/);
+      expect(assigned.reason).toBe(assigned.data.reason);
+      // One command, one append: the same command id, business time and time of recording.
+      expect(assigned.commandId).toBe(received.commandId);
+      expect(assigned.occurredAt).toBe(received.occurredAt);
+      expect(assigned.recordedAt).toBe(received.recordedAt);
+      expect(received.reason).toBeUndefined();
+    });
+
+    it('answers a retry with the original result, without appending or taking a turn', async () => {
+      const key = { 'Idempotency-Key': 'alibaba-inquiry-301' };
+      const first = await intake.post('/api/inquiries', inquiry(301), key);
+      expect(first.body).toMatchObject({ events: ['InquiryReceived', 'LeadAssigned'] });
+      const again = await intake.post('/api/inquiries', inquiry(301), key);
+      expect(again).toMatchObject({ status: 201, body: { ...first.body, replayed: true } });
+      expect((await manager.get(`/api/leads/${first.body.id}/history`)).body).toHaveLength(2);
+
+      // Retries racing new inquiries: the retries take no turn, the new inquiries take the next ones.
+      const racing = await Promise.all([
+        intake.post('/api/inquiries', inquiry(301), key),
+        intake.post('/api/inquiries', inquiry(302)),
+        intake.post('/api/inquiries', inquiry(301), key),
+        intake.post('/api/inquiries', inquiry(303)),
+      ]);
+      expect(racing[0].body).toEqual({ ...first.body, replayed: true });
+      expect(racing[2].body).toEqual({ ...first.body, replayed: true });
+      const owners = [
+        await ownerOf(first.body.id),
+        await ownerOf(racing[1].body.id),
+        await ownerOf(racing[3].body.id),
+      ];
+      expect([...owners].sort()).toEqual(GULF);
+      const next = await intake.post('/api/inquiries', inquiry(304));
+      expect(await ownerOf(next.body.id)).toBe(GULF[0]);
+    });
+
+    it('gives back the turn of an inquiry that is refused after its owner was decided', async () => {
+      const first = await intake.post('/api/inquiries', inquiry(310));
+      expect(await ownerOf(first.body.id)).toBe(GULF[0]);
+      // Live by the window, but refused by the pipeline: an intake key may not back-date, and
+      // the time lies ahead anyway.
+      const refused = await intake.post('/api/inquiries', {
+        ...inquiry(311),
+        occurredAt: '2026-03-10T06:30:00.000Z',
+      });
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      const next = await intake.post('/api/inquiries', inquiry(312));
+      expect(await ownerOf(next.body.id)).toBe(GULF[1]);
+    });
+  });
 });
