@@ -6,6 +6,7 @@ import type { Lease, ReadDocument, ReadStore } from '../read-store/read-store.po
 import { FencedOffError } from '../read-store/read-store.port';
 import type { Clock } from '../shared/clock';
 import { DocumentCache } from './document-cache';
+import type { SharedEventReader } from './shared-event-reader';
 import { ProjectionBatch } from './projection-batch';
 import { physicalName } from './read-models';
 import { Wakeup } from './wakeup';
@@ -17,6 +18,8 @@ export interface LaneDependencies {
   clock: Clock;
   /** Notified when the store has new events. */
   newEvents: Wakeup;
+  /** Shared by the lanes of one runner, so events near the end of the log are read once. */
+  reader?: SharedEventReader;
   /** Called whenever this lane's read model moved forward or caught up. */
   onProgress: () => void;
   /** This instance, as a lease holder. */
@@ -285,11 +288,10 @@ export class ProjectionLane {
   }
 
   protected read(after: string | undefined): Promise<RecordedEvent[]> {
-    return this.deps.events.readAll({
-      after,
-      maxCount: this.deps.batchSize,
-      filter: { eventTypes: [...this.projection.eventTypes] },
-    });
+    const filter = { eventTypes: [...this.projection.eventTypes] };
+    return this.deps.reader
+      ? this.deps.reader.read(after, this.deps.batchSize, filter)
+      : this.deps.events.readAll({ after, maxCount: this.deps.batchSize, filter });
   }
 
   protected async opened(event: RecordedEvent): Promise<RecordedEvent> {

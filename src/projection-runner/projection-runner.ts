@@ -6,6 +6,7 @@ import type { ReadDocument } from '../read-store/read-store.port';
 import { LaneDependencies, LaneFailure, LaneState, ProjectionLane } from './projection-lane';
 import { readModelChecksum } from './read-model-checksum';
 import { ReadModels } from './read-models';
+import { SharedEventReader } from './shared-event-reader';
 import { Wakeup } from './wakeup';
 
 /** Which generation of each projection is live, and which one is being built beside it. */
@@ -56,6 +57,7 @@ export class ProjectionRunner {
   private readonly building = new Map<string, ProjectionLane>();
   private readonly newEvents = new Wakeup();
   private readonly progress = new Wakeup();
+  private readonly reader: SharedEventReader;
   private subscription?: EventSubscription;
   private watching?: Promise<void>;
   private syncTimer?: NodeJS.Timeout;
@@ -69,7 +71,9 @@ export class ProjectionRunner {
     /** Sagas run in lanes of their own kind, with timers and an outbox. */
     private readonly makeLane: LaneFactory = (deps, projection, generation) =>
       new ProjectionLane(deps, projection, generation),
-  ) {}
+  ) {
+    this.reader = new SharedEventReader(deps.events);
+  }
 
   async start(): Promise<void> {
     await this.deps.store.ensureCollection({ name: PROJECTION_REGISTRY });
@@ -322,7 +326,12 @@ export class ProjectionRunner {
 
   private newLane(projection: Projection, generation: number): ProjectionLane {
     const lane = this.makeLane(
-      { ...this.deps, newEvents: this.newEvents, onProgress: () => this.progress.notify() },
+      {
+        ...this.deps,
+        reader: this.reader,
+        newEvents: this.newEvents,
+        onProgress: () => this.progress.notify(),
+      },
       projection,
       generation,
     );
