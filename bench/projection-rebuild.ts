@@ -88,8 +88,10 @@ export interface RebuildOptions {
   /** The runner's other settings; absent: the app's (PROJECTION_FLUSH_EVERY, … or their defaults). */
   flushEvery?: number;
   cacheLimit?: number;
-  /** The read-store database; deleted first. */
+  /** The read-store database; deleted first unless `reuse`. */
   readStoreFile: string;
+  /** Start on the read models already in `readStoreFile` (as the app starts): times the start-up. */
+  reuse?: boolean;
   log: Log;
   /** Keep the runner and stores open and return them (for the query part). */
   keepOpen?: boolean;
@@ -143,7 +145,9 @@ export class ProjectionFailedError extends Error {}
 
 export async function rebuildAll(options: RebuildOptions): Promise<RebuildResult> {
   const { store, projections, batchSize, readStoreFile, log } = options;
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${readStoreFile}${suffix}`, { force: true });
+  if (!options.reuse) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${readStoreFile}${suffix}`, { force: true });
+  }
   const adapter = SqliteEventStore.open({ file: store.eventsFile, synchronous: 'NORMAL' });
   const breakdown = options.breakdown ? new CostBreakdown(projections) : undefined;
   const events = new UpcastingEventStore(

@@ -6,11 +6,12 @@
  * (read + JSON.parse) events/s measured in the same run. Target: ≥ 40 % of raw. Batch sizes
  * `--batch-sizes` (1000,2000,5000) are each timed; the best counts.
  *
- * Part 2 — queries, in a child process (so its RSS is its own): a store of at least `--deals`
- * deals (100,000; the part-1 store when it is big enough) is projected with the best batch size;
- * then the RSS with the read models built, and p50/p99 of every REPORT_QUERIES entry over `--runs`
- * (200) runs with varied parameters, beside the same answer computed by folding all the events
- * (FOLD_BASELINES). Target: p99 < 50 ms.
+ * Part 2 — queries, in two child processes: one projects a store of at least `--deals` deals
+ * (100,000; the part-1 store when it is big enough) from scratch with the best batch size; a
+ * fresh one starts the runner on those read models as the app starts, takes its RSS (a server's,
+ * not that of a process that has just rebuilt), then times every REPORT_QUERIES entry over
+ * `--runs` (200) runs with varied parameters (p50/p99), beside the same answer computed by
+ * folding all the events (FOLD_BASELINES). Target: p99 < 50 ms.
  *
  * Stores are clones of one generated sample (see projection-data.ts) and live in bench/data/
  * (git-ignored), deleted afterwards unless --keep. A FAIL is a measurement and exits 0; only a
@@ -18,7 +19,7 @@
  */
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
@@ -389,7 +390,9 @@ interface Args {
   sampleDeals: number;
   runs: number;
   foldRuns: number;
-  part: 'all' | 'rebuild' | 'queries';
+  /** `project` is internal: the child that projects the query store. */
+  part: 'all' | 'rebuild' | 'queries' | 'project';
+  reuseReadModels: boolean;
   keep: boolean;
   dataDir?: string;
   storeDir?: string;
@@ -412,6 +415,7 @@ const USAGE = `Usage: npm run bench:projections -- [options]
   --flush-every N     runner: events per read-store transaction while catching up (the app's setting)
   --cache-limit N     runner: documents a lane keeps between transactions (the app's setting)
   --page-size N       raw read-all page (1000)
+  --reuse-read-models part 2: with --data-dir, query the read models a kept run projected (no projecting)
   --keep              keep the bench stores (bench/data/…) and print where;  --data-dir DIR: use DIR,
                       reusing a store there built from the same sample and size
   --discover          every Projection exported from projections/*.projection.ts instead of ALL_PROJECTIONS
@@ -429,6 +433,7 @@ function parseArgs(argv: string[]): Args {
     foldRuns: 3,
     part: 'all',
     keep: false,
+    reuseReadModels: false,
     breakdown: false,
     discover: false,
   };
@@ -479,7 +484,7 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--part': {
         const part = value();
-        if (part !== 'all' && part !== 'rebuild' && part !== 'queries')
+        if (part !== 'all' && part !== 'rebuild' && part !== 'queries' && part !== 'project')
           throw new Error(`--part: ${part}?`);
         args.part = part;
         break;
@@ -493,6 +498,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--store-dir':
         args.storeDir = resolve(value());
+        break;
+      case '--reuse-read-models':
+        args.reuseReadModels = true;
         break;
       case '--breakdown':
         args.breakdown = true;
@@ -751,7 +759,17 @@ function printBreakdown(result: RebuildResult, breakdown: BreakdownResult): void
 
 // ---------------------------------------------------------------- part 2
 
-async function runQueryPart(args: Args, store: BenchStore): Promise<void> {
+const QUERY_READ_STORE = 'readmodels-queries.sqlite';
+
+function printQueryHeader(store: BenchStore, projections: Projection[], source: string): void {
+  console.log('');
+  console.log(`Report queries — ${environment()}`);
+  console.log(`Store: ${describeStore(store, undefined)}.`);
+  console.log(`Projections (${projections.length}, ${source}).`);
+}
+
+/** Part 2a, in a child process: projects the query store from scratch and reports it. */
+async function runProjectPart(args: Args, store: BenchStore): Promise<void> {
   const { projections, source } = selectProjections(args);
   const batchSize = args.batchSize ?? args.batchSizes[0];
   progress(
@@ -763,29 +781,51 @@ async function runQueryPart(args: Args, store: BenchStore): Promise<void> {
     batchSize,
     flushEvery: args.flushEvery,
     cacheLimit: args.cacheLimit,
-    readStoreFile: join(store.dir, 'readmodels-queries.sqlite'),
+    readStoreFile: join(store.dir, QUERY_READ_STORE),
+    log: progress,
+  });
+  printQueryHeader(store, projections, source);
+  console.log(
+    `Projected from scratch in ${fmt(rebuild.seconds, 1)} s (${fmt(rebuild.eventsPerSecond, 0)} events/s; ` +
+      `${Object.entries(rebuild.settings)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}); read store ${mib(rebuild.readStoreBytes)}; ` +
+      `peak RSS while projecting ${mib(rebuild.peakRss)}.`,
+  );
+}
+
+/**
+ * Part 2b, in a fresh child process: starts the runner on the read models part 2a built (as the
+ * app starts), takes the RSS, then times the queries and the folds.
+ */
+async function runQueryPart(args: Args, store: BenchStore): Promise<void> {
+  const { projections, source } = selectProjections(args);
+  const readStoreFile = join(store.dir, QUERY_READ_STORE);
+  if (args.reuseReadModels) {
+    printQueryHeader(store, projections, source);
+    console.log(`Read models: those projected by an earlier run (--reuse-read-models).`);
+  }
+  if (!existsSync(readStoreFile)) throw new Error(`${readStoreFile} is missing: project first`);
+  const started = await rebuildAll({
+    store,
+    projections,
+    batchSize: args.batchSize ?? args.batchSizes[0],
+    flushEvery: args.flushEvery,
+    cacheLimit: args.cacheLimit,
+    readStoreFile,
+    reuse: true,
     log: progress,
     keepOpen: true,
   });
-  const open = rebuild.open!;
+  const open = started.open!;
   try {
-    (globalThis as { gc?: () => void }).gc?.();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
     const memory = process.memoryUsage();
-    console.log('');
-    console.log(`Report queries — ${environment()}`);
-    console.log(`Store: ${describeStore(store, undefined)}.`);
-    console.log(`Projections (${projections.length}, ${source}).`);
     console.log(
-      `Projected in ${fmt(rebuild.seconds, 1)} s (${fmt(rebuild.eventsPerSecond, 0)} events/s; ` +
-        `${Object.entries(rebuild.settings)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')}); ` +
-        `read store ${mib(rebuild.readStoreBytes)}.`,
-    );
-    console.log(
-      `RSS with ${fmt(store.meta.deals, 0)} deals loaded (runner live, read models built${
-        (globalThis as { gc?: unknown }).gc ? ', after a full GC' : ''
-      }): ${mib(memory.rss)}; V8 heap used ${mib(memory.heapUsed)}; peak RSS while projecting ${mib(rebuild.peakRss)}.`,
+      `A fresh process started the runner on those read models (every projection live at the head) in ` +
+        `${fmt(started.seconds, 1)} s. RSS with ${fmt(store.meta.deals, 0)} deals loaded` +
+        `${gc ? ', after a full GC' : ''}: ${mib(memory.rss)} (V8 heap used ${mib(memory.heapUsed)}).`,
     );
     // Queries run with the lanes stopped: live lanes poll the log every second, which is not a query's cost.
     await open.runner.stop();
@@ -824,6 +864,10 @@ async function main(): Promise<void> {
 }
 
 async function run(args: Args): Promise<void> {
+  if (args.part === 'project' && args.storeDir) {
+    await runProjectPart(args, openBenchStore(args.storeDir));
+    return;
+  }
   if (args.part === 'queries' && args.storeDir) {
     await runQueryPart(args, openBenchStore(args.storeDir));
     return;
@@ -901,7 +945,7 @@ async function run(args: Args): Promise<void> {
         });
         progress(`built: ${describeStore(queryStore, sample)}`);
       }
-      // A child process, so the RSS is that of a process that loaded these read models only.
+      // Child processes: one projects; a fresh one starts on the result, so its RSS is a server's.
       const passOn = [
         '--runs',
         String(args.runs),
@@ -914,25 +958,34 @@ async function run(args: Args): Promise<void> {
         ...(args.discover ? ['--discover'] : []),
         ...(args.only ? ['--only', args.only.join(',')] : []),
       ];
-      const code = await new Promise<number>((resolveExit) => {
-        const child = spawn(
-          process.execPath,
-          [
-            '--expose-gc',
-            '-r',
-            require.resolve('ts-node/register/transpile-only'),
-            __filename,
-            '--part',
-            'queries',
-            '--store-dir',
-            queryStore.dir,
-            ...passOn,
-          ],
-          { stdio: 'inherit' },
-        );
-        child.on('exit', (exitCode, signal) => resolveExit(exitCode ?? (signal ? 1 : 0)));
-      });
-      if (code !== 0) throw new Error(`the query part failed (exit ${code})`);
+      const child = (part: 'project' | 'queries') =>
+        new Promise<number>((resolveExit) => {
+          spawn(
+            process.execPath,
+            [
+              '--expose-gc',
+              '-r',
+              require.resolve('ts-node/register/transpile-only'),
+              __filename,
+              '--part',
+              part,
+              '--store-dir',
+              queryStore.dir,
+              ...passOn,
+            ],
+            { stdio: 'inherit' },
+          ).on('exit', (exitCode, signal) => resolveExit(exitCode ?? (signal ? 1 : 0)));
+        });
+      if (args.reuseReadModels && existsSync(join(queryStore.dir, QUERY_READ_STORE))) {
+        progress(`queries: reusing the read models in ${queryStore.dir} (--reuse-read-models)`);
+        passOn.push('--reuse-read-models');
+      } else {
+        const projected = await child('project');
+        if (projected !== 0)
+          throw new Error(`projecting the query store failed (exit ${projected})`);
+      }
+      const queried = await child('queries');
+      if (queried !== 0) throw new Error(`the query part failed (exit ${queried})`);
     }
     console.log('');
     console.log(

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     logger: ['error', 'warn'],
   });
   app.enableShutdownHooks();
+  // The runner's timers do not hold the process open (a server has its socket); the CLI must.
+  const keepAlive = setInterval(() => undefined, 60_000);
   try {
     const runner = app.get(ProjectionRunner);
     const readModels = app.get(ReadModels);
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(result, null, 2));
     }
   } finally {
+    clearInterval(keepAlive);
     await app.close();
   }
 }

@@ -256,6 +256,8 @@ export class ProjectionLane {
         this.applyOne(opened, () => batch.apply(opened));
       }
       applied += page.length;
+      // Give the event loop a turn between pages: a long catch-up must not freeze HTTP or leases.
+      await new Promise((resolve) => setImmediate(resolve));
       if (page.length < this.deps.batchSize || applied >= this.deps.flushEvery || this.stopping)
         break;
       const next = await this.read(page[page.length - 1].position);
