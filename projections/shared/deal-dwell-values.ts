@@ -1,6 +1,6 @@
 import type { ProjectionCollection, ProjectionView } from '../projection';
 import { BucketLevel, bucketStart } from './time-buckets';
-import { ALL, Dimensions, REPORT_DIMENSIONS, TEAM_OWNER, teamOwnerValue } from './rollup';
+import { dimensionKeys, Dimensions } from './rollup';
 
 /**
  * Exact dwell distributions without reading every value of a period. A dwell (whole seconds) falls
@@ -35,19 +35,6 @@ export function dwellBin(seconds: number): number {
 export const valueKey = (seconds: number) => `s${seconds}`;
 export const VALUE_KEY = /^s(\d+)$/;
 
-/** The dimension values a measurement is filed under, as the rollup files them. */
-export function dimensionValues(dims: Dimensions): Array<[string, string]> {
-  const keyed: Array<[string, string]> = [[ALL, ALL]];
-  for (const dim of REPORT_DIMENSIONS) {
-    const value = dims[dim];
-    if (value !== undefined) keyed.push([dim, value]);
-  }
-  if (dims.team !== undefined && dims.owner !== undefined) {
-    keyed.push([TEAM_OWNER, teamOwnerValue(dims.team, dims.owner)]);
-  }
-  return keyed;
-}
-
 /** Adds (delta 1) or takes back (delta -1) one exact dwell value. */
 export function fileDwellValue(
   view: ProjectionView,
@@ -61,7 +48,7 @@ export function fileDwellValue(
   const bin = dwellBin(seconds);
   for (const level of VALUE_LEVELS) {
     const start = bucketStart(level, when);
-    for (const [dim, value] of dimensionValues(dims)) {
+    for (const [dim, value] of dimensionKeys(dims)) {
       view.increment(
         DWELL_VALUES,
         `${dim}|${value}|${level}|${start}|${stage}|${bin}`,

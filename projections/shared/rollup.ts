@@ -85,7 +85,8 @@ export function removeFromRollup(
   view.delete(factsCollection(name), factId);
 }
 
-function dimensionKeys(dims: Dimensions): Array<[string, string]> {
+/** The dimension values a measurement is filed under: the population, each dimension, team.owner. */
+export function dimensionKeys(dims: Dimensions): Array<[string, string]> {
   const keyed: Array<[string, string]> = [[ALL, ALL]];
   for (const dim of REPORT_DIMENSIONS) {
     const value = dims[dim];

@@ -65,3 +65,12 @@ export const dimensionFilters = (query: ReportQueryDto): DimensionFilters =>
   Object.fromEntries(
     REPORT_DIMENSIONS.filter((dim) => query[dim] !== undefined).map((dim) => [dim, query[dim]]),
   );
+
+/** Who reads reports; record scope narrows a rep to their own figures, a team lead to the team's. */
+export const REPORT_READERS = ['manager', 'analyst', 'team_lead', 'rep', 'operations'] as const;
+
+/** The OpenAPI note every period report carries. */
+export const REPORT_PERIOD_NOTE =
+  'Periods are half-open [from, to) in tz (UTC by default). One dimension filter at a time; ' +
+  'groupBy the same dimension, team with groupBy owner, or a calendar unit (day, week, month). ' +
+  'A rep gets their own figures, a team lead their team’s. JSON, or CSV with format=csv or Accept: text/csv.';

@@ -14,7 +14,12 @@ import { Principal } from '../../identity/identity-events';
 import { ReadModels } from '../../projection-runner/read-models';
 import { CLOCK, Clock } from '../../shared/clock';
 import { reportPeriod } from '../report-period';
-import { dimensionFilters, ReportQueryDto } from '../report-query.dto';
+import {
+  dimensionFilters,
+  ReportQueryDto,
+  REPORT_READERS,
+  REPORT_PERIOD_NOTE,
+} from '../report-query.dto';
 import { sendReport } from '../report-response';
 import { DealFactsListQueryDto } from './deal-facts-query.dto';
 import { dealFacts, DealFactsFilter, listDealFacts } from './deal-facts.query';
@@ -23,14 +28,9 @@ import { dwellTime } from './dwell-time.query';
 import { lossReasons } from './loss-reasons.query';
 import { stageConversion } from './stage-conversion.query';
 
-const PERIOD_NOTE =
-  'Periods are half-open [from, to) in tz (UTC by default). One dimension filter at a time; ' +
-  'groupBy the same dimension, team with groupBy owner, or a calendar unit (day, week, month). ' +
-  'A rep gets their own figures, a team lead their team’s. JSON, or CSV with format=csv or Accept: text/csv.';
-
 /** The deal-side analytical reports: stage conversion, dwell time, loss reasons, deal facts. */
 @ApiTags('reports')
-@Allow('manager', 'analyst', 'team_lead', 'rep', 'operations')
+@Allow(...REPORT_READERS)
 @Controller('api/reports')
 export class DealReportsController {
   constructor(
@@ -48,7 +48,7 @@ export class DealReportsController {
       'Cohort: deals whose opening falls in the period, attributed to the owner who opened them. ' +
       'entered(S): ever entered open stage S; advanced(S): after first entering S, entered a later ' +
       'open stage or was won. ' +
-      PERIOD_NOTE,
+      REPORT_PERIOD_NOTE,
   })
   async stageConversion(
     @Query() query: ReportQueryDto,
@@ -57,10 +57,7 @@ export class DealReportsController {
   ): Promise<void> {
     const now = this.clock.now();
     const period = reportPeriod(query, now);
-    const selection = selectionOf(
-      scopeFilters(this.principal(), dimensionFilters(query)),
-      query.groupBy,
-    );
+    const selection = this.selection(query);
     const report = await stageConversion(
       this.readModels.store,
       this.names(stageConversionProjection.name),
@@ -79,7 +76,7 @@ export class DealReportsController {
       'A deal’s dwell in S is the sum of its stays in S; it is closed (and counted in the period it ' +
       'closed) once the deal is won, lost or in a later stage. Rows of kind in_stage are as of now ' +
       '(ages 0–7, 7–30, 30–90, over 90 days) and ignore the period. ' +
-      PERIOD_NOTE,
+      REPORT_PERIOD_NOTE,
   })
   async dwellTime(
     @Query() query: ReportQueryDto,
@@ -88,10 +85,7 @@ export class DealReportsController {
   ): Promise<void> {
     const now = this.clock.now();
     const period = reportPeriod(query, now);
-    const selection = selectionOf(
-      scopeFilters(this.principal(), dimensionFilters(query)),
-      query.groupBy,
-    );
+    const selection = this.selection(query);
     const report = await dwellTime(
       this.readModels.store,
       this.names(dwellTimeProjection.name),
@@ -109,7 +103,7 @@ export class DealReportsController {
     description:
       'By the period of the loss, attributed to the owner at the loss. Amounts are converted per ' +
       'deal at the rate in force on the loss date. A reopened deal’s loss is taken back. ' +
-      PERIOD_NOTE,
+      REPORT_PERIOD_NOTE,
   })
   async lossReasons(
     @Query() query: ReportQueryDto,
@@ -118,10 +112,7 @@ export class DealReportsController {
   ): Promise<void> {
     const now = this.clock.now();
     const period = reportPeriod(query, now);
-    const selection = selectionOf(
-      scopeFilters(this.principal(), dimensionFilters(query)),
-      query.groupBy,
-    );
+    const selection = this.selection(query);
     const report = await lossReasons(
       this.readModels.store,
       this.names(lossReasonsProjection.name),
@@ -167,6 +158,11 @@ export class DealReportsController {
       throw new DomainError('deal.not_found', `No deal with id ${dealId}`, 'dealId', { dealId });
     this.assertMaySee(this.principal(), facts);
     return facts;
+  }
+
+  /** The caller's filters within their scope, and the grouping. */
+  private selection(query: ReportQueryDto) {
+    return selectionOf(scopeFilters(this.principal(), dimensionFilters(query)), query.groupBy);
   }
 
   private principal(): Principal | undefined {

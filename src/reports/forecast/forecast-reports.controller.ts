@@ -1,3 +1,4 @@
+import { REPORT_READERS } from '../report-query.dto';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -20,7 +21,7 @@ import { forecastReport } from './forecast.query';
 const MAX_MONTHS = 120;
 
 @ApiTags('reports')
-@Allow('manager', 'analyst', 'team_lead', 'rep', 'operations')
+@Allow(...REPORT_READERS)
 @Controller('api/reports')
 export class ForecastReportsController {
   constructor(

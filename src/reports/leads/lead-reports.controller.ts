@@ -15,7 +15,7 @@ import { scopeFilters, selectionOf } from '../deals/deal-report-selection';
 import { defaultGrouping } from '../people/report-groups';
 import { scopeOwners } from '../people/report-scope';
 import { reportPeriod } from '../report-period';
-import { dimensionFilters, ReportQueryDto } from '../report-query.dto';
+import { dimensionFilters, ReportQueryDto, REPORT_READERS } from '../report-query.dto';
 import { sendReport } from '../report-response';
 import { channelQuality } from './channel-quality.report';
 import {
@@ -35,7 +35,7 @@ const STATUSES: Record<NonNullable<LeadQueueQueryDto['status']>, QueueStatus[]> 
 
 /** The lead-side reports: the lead queue, the nurture queue and channel quality. */
 @ApiTags('reports')
-@Allow('manager', 'analyst', 'team_lead', 'rep', 'operations')
+@Allow(...REPORT_READERS)
 @Controller('api/reports')
 export class LeadReportsController {
   constructor(

@@ -11,7 +11,12 @@ import { ReadModels } from '../../projection-runner/read-models';
 import { CLOCK, Clock } from '../../shared/clock';
 import { scopeFilters, selectionOf } from '../deals/deal-report-selection';
 import { reportPeriod } from '../report-period';
-import { dimensionFilters, ReportQueryDto } from '../report-query.dto';
+import {
+  dimensionFilters,
+  ReportQueryDto,
+  REPORT_READERS,
+  REPORT_PERIOD_NOTE,
+} from '../report-query.dto';
 import { sendReport } from '../report-response';
 import { dataQuality } from './data-quality.report';
 import { defaultGrouping } from './report-groups';
@@ -24,14 +29,9 @@ import {
 import { repPerformance, slaCompliance } from './rep-performance.report';
 import { scopeOwners } from './report-scope';
 
-const PERIOD_NOTE =
-  'Periods are half-open [from, to) in tz (UTC by default). One dimension filter at a time; ' +
-  'groupBy the same dimension, team with groupBy owner, or a calendar unit (day, week, month). ' +
-  'A rep gets their own figures, a team lead their team’s. JSON, or CSV with format=csv or Accept: text/csv.';
-
 /** The people reports: rep performance, first-response SLA compliance, data quality. */
 @ApiTags('reports')
-@Allow('manager', 'analyst', 'team_lead', 'rep', 'operations')
+@Allow(...REPORT_READERS)
 @Controller('api/reports')
 export class PeopleReportsController {
   constructor(
@@ -54,7 +54,7 @@ export class PeopleReportsController {
       'date’s rate, rounded per deal. Won-to-cash: days from the won date to the first payment and to ' +
       'full payment, for payments in the period. Default groupBy owner (none when a filter rules ' +
       'it out). ' +
-      PERIOD_NOTE,
+      REPORT_PERIOD_NOTE,
   })
   async reps(
     @Query() query: ReportQueryDto,
@@ -89,7 +89,7 @@ export class PeopleReportsController {
       'compliance = answered within target ÷ received. Imported and back-dated inquiries start no ' +
       'clock and are left out. Attributed to the owner who answered, or the current owner while ' +
       'unanswered. Default groupBy owner. ' +
-      PERIOD_NOTE,
+      REPORT_PERIOD_NOTE,
   })
   async sla(
     @Query() query: SlaQueryDto,

@@ -1,3 +1,4 @@
+import { REPORT_READERS } from '../report-query.dto';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -13,7 +14,7 @@ import { PIPELINE_DEFAULT_LIMIT, pipelineBoard } from './pipeline-board.query';
 import { PipelineQueryDto } from './pipeline-query.dto';
 
 @ApiTags('reports')
-@Allow('manager', 'analyst', 'team_lead', 'rep', 'operations')
+@Allow(...REPORT_READERS)
 @Controller('api/reports')
 export class PipelineReportsController {
   constructor(
