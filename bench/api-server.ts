@@ -7,7 +7,10 @@ import 'reflect-metadata';
 import { createApp } from '../src/bootstrap';
 import { readSettings } from '../src/settings/app-settings';
 
-export type ServerMessage = { kind: 'listening'; port: number } | { kind: 'failed'; error: string };
+export type ServerMessage =
+  | { kind: 'listening'; port: number }
+  | { kind: 'failed'; error: string }
+  | { kind: 'usage'; cpuMicros: number };
 
 async function serve(): Promise<void> {
   const settings = readSettings({ ...process.env, HOST: '127.0.0.1', PORT: '0' });
@@ -23,6 +26,11 @@ async function serve(): Promise<void> {
   };
   process.on('message', (message) => {
     if (message === 'stop') void close();
+    // CPU the whole server used so far (HTTP, commits, read side): the parent takes differences.
+    if (message === 'usage') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ kind: 'usage', cpuMicros: user + system } satisfies ServerMessage);
+    }
   });
   process.on('disconnect', () => void close());
   process.send?.({ kind: 'listening', port } satisfies ServerMessage);

@@ -4,6 +4,9 @@
  * command bus, the decider, personal-data encryption and a durable SQLite append), each with
  * 10 and 25 connections (BENCH_CONNECTIONS) for BENCH_DURATION seconds (10) each. The server runs in a child process on
  * 127.0.0.1 over a temporary DATA_DIR; target: create-inquiry ≥ 25 % of health requests/s.
+ * Each measured phase starts on an idle server, and the server's CPU time per request is counted
+ * until it is idle again, so the projections' and sagas' work for the inquiries is in the figure
+ * even when they finish it after the load stopped.
  * A FAIL is a measurement and exits 0; only a crash exits 1.
  */
 import autocannon from 'autocannon';
@@ -12,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inquiryBodies } from './api-inquiries';
-import { intakeKey, startServer, stopServer } from './bench-server';
+import { intakeKey, serverCpuMicros, startServer, stopServer } from './bench-server';
 
 const envInt = (name: string, fallback: number): number => {
   const value = process.env[name];
@@ -30,10 +33,20 @@ const CONNECTION_LEVELS = (process.env.BENCH_CONNECTIONS ?? '10,25')
   .map((level) => Number(level.trim()))
   .filter((level) => Number.isInteger(level) && level > 0);
 const TARGET = 0.25;
+/** The server counts as settled once it used less than this share of a CPU over a probe. */
+const SETTLED_BELOW = 0.05;
+const SETTLE_PROBE_MS = 500;
+const SETTLE_LIMIT_MS = 120_000;
 
 interface Measured {
   label: string;
   result: autocannon.Result;
+  /** Server CPU time per request while the load ran. */
+  cpuMsPerRequest: number;
+  /** The same, counting on until the server was idle again: the read side's share included. */
+  cpuMsPerRequestSettled: number;
+  /** How long the server took to fall idle after the load; undefined if it never did. */
+  settledMs: number | undefined;
 }
 
 function load(
@@ -45,7 +58,48 @@ function load(
   return autocannon({ url, connections, duration, ...request });
 }
 
-async function measure(baseUrl: string, key: string, connections: number): Promise<Measured[]> {
+/** Waits until the server is idle again (the read side has worked off what the last phase wrote). */
+async function settle(child: ChildProcess): Promise<number | undefined> {
+  const started = Date.now();
+  let before = await serverCpuMicros(child);
+  while (Date.now() - started < SETTLE_LIMIT_MS) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_PROBE_MS));
+    const now = await serverCpuMicros(child);
+    const busy = (now - before) / 1000 / SETTLE_PROBE_MS;
+    before = now;
+    if (busy < SETTLED_BELOW) return Date.now() - started;
+  }
+  return undefined;
+}
+
+/** The load phase, with the server's CPU time over it (and, for writes, until it settles after). */
+async function phase(
+  child: ChildProcess,
+  label: string,
+  run: () => Promise<autocannon.Result>,
+): Promise<Measured> {
+  await settle(child);
+  const before = await serverCpuMicros(child);
+  const result = await run();
+  const during = (await serverCpuMicros(child)) - before;
+  const settledMs = await settle(child);
+  const total = (await serverCpuMicros(child)) - before;
+  const perRequest = (micros: number) => micros / 1000 / Math.max(1, result.requests.total);
+  return {
+    label,
+    result,
+    cpuMsPerRequest: perRequest(during),
+    cpuMsPerRequestSettled: perRequest(total),
+    settledMs,
+  };
+}
+
+async function measure(
+  child: ChildProcess,
+  baseUrl: string,
+  key: string,
+  connections: number,
+): Promise<Measured[]> {
   const nextBody = inquiryBodies('api-bench');
   const inquiries = {
     method: 'POST' as const,
@@ -63,14 +117,12 @@ async function measure(baseUrl: string, key: string, connections: number): Promi
   await load(`${baseUrl}/health`, 2, health, connections);
   await load(baseUrl, 2, inquiries, connections);
   return [
-    {
-      label: 'GET /health',
-      result: await load(`${baseUrl}/health`, DURATION, health, connections),
-    },
-    {
-      label: 'POST /api/inquiries',
-      result: await load(baseUrl, DURATION, inquiries, connections),
-    },
+    await phase(child, 'GET /health', () =>
+      load(`${baseUrl}/health`, DURATION, health, connections),
+    ),
+    await phase(child, 'POST /api/inquiries', () =>
+      load(baseUrl, DURATION, inquiries, connections),
+    ),
   ];
 }
 
@@ -78,8 +130,18 @@ function report(measured: Measured[]): void {
   const n = (value: number, digits = 0) =>
     value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const rows = [
-    ['endpoint', 'requests/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
-    ...measured.map(({ label, result }) => [
+    [
+      'endpoint',
+      'requests/s',
+      'p50 ms',
+      'p99 ms',
+      'requests',
+      'non-2xx',
+      'errors',
+      'CPU ms/req',
+      'CPU ms/req until idle',
+    ],
+    ...measured.map(({ label, result, cpuMsPerRequest, cpuMsPerRequestSettled, settledMs }) => [
       label,
       n(result.requests.average),
       n(result.latency.p50, 1),
@@ -87,6 +149,10 @@ function report(measured: Measured[]): void {
       n(result.requests.total),
       n(result.non2xx),
       n(result.errors),
+      n(cpuMsPerRequest, 2),
+      settledMs === undefined
+        ? `${n(cpuMsPerRequestSettled, 2)}, still busy after ${SETTLE_LIMIT_MS / 1000} s`
+        : `${n(cpuMsPerRequestSettled, 2)} after ${n(settledMs / 1000, 1)} s`,
     ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
@@ -99,6 +165,7 @@ function report(measured: Measured[]): void {
         .join('  '),
     );
   const [health, inquiries] = measured.map(({ result }) => result);
+  const [healthCpu, inquiryCpu] = measured.map((m) => m.cpuMsPerRequestSettled);
   const ratio = inquiries.requests.average / health.requests.average;
   const clean =
     inquiries.non2xx === 0 && inquiries.errors === 0 && health.non2xx === 0 && health.errors === 0;
@@ -106,6 +173,9 @@ function report(measured: Measured[]): void {
   console.log(
     `\ncreate-inquiry / health: ${(ratio * 100).toFixed(1)} %  (target ≥ ${TARGET * 100} %)  ${verdict}` +
       (clean ? '' : '  (some requests failed: see non-2xx / errors)'),
+  );
+  console.log(
+    `server CPU per request, read side's catch-up included: health / create-inquiry = ${((healthCpu / inquiryCpu) * 100).toFixed(1)} %`,
   );
 }
 
@@ -126,7 +196,7 @@ async function main(): Promise<void> {
     );
     const key = await intakeKey(baseUrl, 'website-form');
     for (const connections of CONNECTION_LEVELS) {
-      const measured = await measure(baseUrl, key, connections);
+      const measured = await measure(child, baseUrl, key, connections);
       if (child.exitCode !== null) throw new Error('The server died during the run');
       console.log(`— ${connections} connections`);
       report(measured);

@@ -37,7 +37,8 @@ export function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promi
     child.once('message', (message: ServerMessage) => {
       if (message.kind === 'listening')
         resolve({ child, port: message.port, baseUrl: `http://127.0.0.1:${message.port}` });
-      else reject(new Error(`The server failed to start:\n${message.error}`));
+      else if (message.kind === 'failed')
+        reject(new Error(`The server failed to start:\n${message.error}`));
     });
     // The failure report may still be on its way over IPC when the exit is seen.
     child.once('exit', (code, signal) =>
@@ -46,6 +47,20 @@ export function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promi
         200,
       ),
     );
+  });
+}
+
+/** CPU time (µs) the server process has used so far, all threads, as it reports it over IPC. */
+export function serverCpuMicros(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: ServerMessage) => {
+      if (message.kind !== 'usage') return;
+      child.off('message', onMessage);
+      resolve(message.cpuMicros);
+    };
+    if (!child.connected) return reject(new Error('The server no longer listens for messages'));
+    child.on('message', onMessage);
+    child.send('usage');
   });
 }
 

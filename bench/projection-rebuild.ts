@@ -27,6 +27,7 @@ import { ReadModels } from '../src/projection-runner/read-models';
 import type {
   Checkpoint,
   CollectionSpec,
+  EnsureOptions,
   Fence,
   FieldValue,
   FindQuery,
@@ -426,7 +427,10 @@ export class CostBreakdown {
       return result;
     };
     return {
-      ensureCollection: (spec: CollectionSpec) => inner.ensureCollection(spec),
+      ensureCollection: (spec: CollectionSpec, options?: EnsureOptions) =>
+        inner.ensureCollection(spec, options),
+      buildIndexes: (name: string) =>
+        timed(this.owner(name), 'commitMs', () => inner.buildIndexes(name)),
       dropCollection: (name: string) => inner.dropCollection(name),
       get: (collection: string, id: string) => inner.get(collection, id),
       getMany: (collection: string, ids: string[]) =>

@@ -28,10 +28,17 @@ import type {
   QuoteSent,
 } from '../domain/deal/deal.events';
 import type { InquiryReceived, LeadConverted } from '../domain/lead/lead.events';
+import { ERASED } from '../domain/privacy/erased';
+import {
+  sealedInStreams,
+  subjectRecordIds,
+  type SubjectErased,
+} from '../domain/privacy/erasure.events';
 import type { Money } from '../domain/shared/money';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import type { ReadDocument } from '../src/read-store/read-store.port';
 import { DocumentRef, Projection, ProjectionView, streamId } from './projection';
+import { ACCOUNT_EVENT_TYPES } from './shared/record-event-types';
 
 /**
  * Account 360: the account with its contacts, its deals and its activity timeline.
@@ -199,21 +206,6 @@ const upsertContacts = (contacts: Contact[], added: Contact[]): Contact[] => {
   return next;
 };
 
-const ACCOUNT_EVENTS = [
-  'AccountRegistered',
-  'AccountProfileUpdated',
-  'AccountGradeChanged',
-  'AccountLifecycleChanged',
-  'ContactAdded',
-  'ContactUpdated',
-  'ContactRemoved',
-  'AccountOwnershipTransferred',
-  'AccountMergedInto',
-  'AccountAbsorbed',
-  'AccountUnmerged',
-  'MergedAccountReleased',
-] as const;
-
 const DEAL_EVENTS = [
   'DealOpened',
   'DealStageChanged',
@@ -231,6 +223,8 @@ const DEAL_EVENTS = [
 
 const LEAD_EVENTS = ['InquiryReceived', 'LeadConverted'] as const;
 
+const ERASURE_EVENTS = ['SubjectErased'] as const;
+
 const isOneOf = (list: readonly string[], type: string) => list.includes(type);
 
 export const account360Projection: Projection = {
@@ -244,18 +238,20 @@ export const account360Projection: Projection = {
     { name: A360_LEADS },
     { name: A360_MERGES, preload: true },
   ],
-  eventTypes: [...ACCOUNT_EVENTS, ...DEAL_EVENTS, ...LEAD_EVENTS],
+  eventTypes: [...ACCOUNT_EVENT_TYPES, ...DEAL_EVENTS, ...LEAD_EVENTS, ...ERASURE_EVENTS],
 
   reads(event: RecordedEvent): DocumentRef[] {
-    if (isOneOf(ACCOUNT_EVENTS, event.type))
+    if (isOneOf(ACCOUNT_EVENT_TYPES, event.type))
       return [{ collection: A360_ACCOUNTS, id: streamId(event) }];
     if (isOneOf(DEAL_EVENTS, event.type)) return [{ collection: A360_DEALS, id: streamId(event) }];
     if (event.type === 'LeadConverted') return [{ collection: A360_LEADS, id: streamId(event) }];
+    if (event.type === 'SubjectErased') return erasureReads(event.data as unknown as SubjectErased);
     return [];
   },
 
   apply(event: RecordedEvent, view: ProjectionView): void {
-    if (isOneOf(ACCOUNT_EVENTS, event.type)) applyAccountEvent(event, view);
+    if (event.type === 'SubjectErased') applyErasure(event.data as unknown as SubjectErased, view);
+    else if (isOneOf(ACCOUNT_EVENT_TYPES, event.type)) applyAccountEvent(event, view);
     else if (isOneOf(DEAL_EVENTS, event.type)) applyDealEvent(event, view);
     else applyLeadEvent(event, view);
   },
@@ -656,4 +652,63 @@ function applyLeadEvent(event: RecordedEvent, view: ProjectionView): void {
       attachments: lead.attachments,
     },
   } satisfies TimelineDocument);
+}
+
+// ---- erasure ----
+
+/** The personal fields of an inquirer and of a contact: what the cipher seals, and reads as erased. */
+const INQUIRER_PERSONAL = ['name', 'email', 'phone', 'message'] as const;
+const CONTACT_PERSONAL = ['name', 'email', 'phone', 'title'] as const;
+
+/** Blanks the fields that hold a value, as a rebuild reading a destroyed key would show them. */
+const blanked = <T extends object>(record: T, fields: readonly string[]): T => {
+  const next = { ...record } as Record<string, unknown>;
+  for (const field of fields) {
+    if (next[field] !== undefined && next[field] !== null) next[field] = ERASED;
+  }
+  return next as T;
+};
+
+/** Where this read model copied the person's values: their inquiries, accounts and timeline entries. */
+function erasureReads(erased: SubjectErased): DocumentRef[] {
+  return [
+    ...subjectRecordIds(erased, 'lead').map((id) => ({ collection: A360_LEADS, id })),
+    ...sealedInStreams(erased, 'account').map((ref) => ({
+      collection: A360_ACCOUNTS,
+      id: ref.streamName.slice('account-'.length),
+    })),
+    ...erased.sealedIn.map((id) => ({ collection: A360_TIMELINE, id })),
+  ];
+}
+
+function applyErasure(erased: SubjectErased, view: ProjectionView): void {
+  const leads = new Set(subjectRecordIds(erased, 'lead'));
+  const contacts = new Set(subjectRecordIds(erased, 'contact'));
+  for (const leadId of leads) {
+    const lead = view.get<LeadDocument>(A360_LEADS, leadId);
+    if (lead)
+      view.put(A360_LEADS, { ...lead, inquirer: blanked(lead.inquirer, INQUIRER_PERSONAL) });
+  }
+  for (const ref of sealedInStreams(erased, 'account')) {
+    const account = view.get<AccountDocument>(
+      A360_ACCOUNTS,
+      ref.streamName.slice('account-'.length),
+    );
+    if (!account) continue;
+    view.put(A360_ACCOUNTS, {
+      ...account,
+      contacts: account.contacts.map((contact) =>
+        contacts.has(contact.contactId) ? blanked(contact, CONTACT_PERSONAL) : contact,
+      ),
+    });
+  }
+  for (const id of erased.sealedIn) {
+    const entry = view.get<TimelineDocument>(A360_TIMELINE, id);
+    if (!entry) continue;
+    if (entry.type === 'inquiry' && entry.leadId !== null && leads.has(entry.leadId)) {
+      view.put(A360_TIMELINE, { ...entry, details: blanked(entry.details, INQUIRER_PERSONAL) });
+    } else if (entry.type === 'activity') {
+      view.put(A360_TIMELINE, { ...entry, details: blanked(entry.details, ['summary']) });
+    }
+  }
 }

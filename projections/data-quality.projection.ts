@@ -5,9 +5,19 @@ import {
   isNonBlank,
   isWebsite,
 } from '../domain/shared/validation';
+import {
+  sealedInStreams,
+  type SubjectErased,
+  subjectRecordIds,
+} from '../domain/privacy/erasure.events';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import type { ReadDocument } from '../src/read-store/read-store.port';
 import { DocumentRef, Projection, ProjectionView, streamId } from './projection';
+import {
+  ACCOUNT_EVENT_TYPES,
+  DEAL_EVENT_TYPES,
+  LEAD_EVENT_TYPES,
+} from './shared/record-event-types';
 
 /**
  * Data quality of the records people work on: which required fields are missing, which contacts
@@ -26,7 +36,10 @@ import { DocumentRef, Projection, ProjectionView, streamId } from './projection'
  * Closed records leave the counters: their gaps no longer need work.
  *
  * The projection opens personal fields only to tell whether a name, email or phone is there and
- * valid; no personal value is stored.
+ * valid; no personal value is stored. On `SubjectErased` it turns the person's fields into what a
+ * rebuild reads from their sealed events ("[erased]"), so the live model equals a rebuilt one.
+ * Counters at zero are deleted for the same reason: a rebuild never creates the counters an
+ * erased person's former values once moved.
  */
 
 export const DATA_QUALITY = 'data-quality';
@@ -70,9 +83,15 @@ export const UNASSIGNED = 'unassigned';
 /** The runner's reading of an erased subject's personal field. */
 const ERASED = '[erased]';
 
+/**
+ * `none`: not given. `blank`: given empty or cleared (null); the event still sealed it, so it
+ * reads "[erased]" once its subject is erased, which `none` never does.
+ */
+type ReachState = 'none' | 'blank' | 'valid' | 'invalid' | 'erased';
+
 interface Reach {
-  email: 'none' | 'valid' | 'invalid' | 'erased';
-  phone: 'none' | 'valid' | 'invalid' | 'erased';
+  email: ReachState;
+  phone: ReachState;
 }
 
 export interface QualityContact {
@@ -114,65 +133,18 @@ export const counterId = (
   field = '',
 ) => `${owner}|${type}|${kind}|${field}`;
 
-const ACCOUNT_EVENTS = [
-  'AccountRegistered',
-  'AccountProfileUpdated',
-  'AccountGradeChanged',
-  'AccountLifecycleChanged',
-  'ContactAdded',
-  'ContactUpdated',
-  'ContactRemoved',
-  'AccountOwnershipTransferred',
-  'AccountMergedInto',
-  'AccountAbsorbed',
-  'AccountUnmerged',
-  'MergedAccountReleased',
-];
-const LEAD_EVENTS = [
-  'InquiryReceived',
-  'LeadAssigned',
-  'LeadOwnershipTransferred',
-  'LeadResponseRecorded',
-  'FirstResponseRecorded',
-  'LeadScored',
-  'LeadQualified',
-  'LeadNurtured',
-  'LeadDisqualified',
-  'LeadConverted',
-];
-const DEAL_EVENTS = [
-  'DealOpened',
-  'DealStageChanged',
-  'DealAmountChanged',
-  'DealExpectedCloseDateChanged',
-  'DealExpectedShipMonthChanged',
-  'DealIncotermChanged',
-  'DealPaymentTermChanged',
-  'DealDeliveryRisksChanged',
-  'DealContactChanged',
-  'DealMarginTargetsSet',
-  'QuoteDrafted',
-  'QuoteApprovalRequested',
-  'QuoteApproved',
-  'QuoteRejected',
-  'QuoteSent',
-  'QuoteSuperseded',
-  'DealActivityLogged',
-  'DealWon',
-  'DealLost',
-  'DealReopened',
-  'DealPaymentRecorded',
-  'DealPaidInFull',
-  'DealOwnerTransferred',
-];
+const ACCOUNT_EVENTS: readonly string[] = ACCOUNT_EVENT_TYPES;
+const LEAD_EVENTS: readonly string[] = LEAD_EVENT_TYPES;
+const DEAL_EVENTS: readonly string[] = DEAL_EVENT_TYPES;
 
 type Data = Record<string, unknown>;
 const recordKey = (type: RecordType, id: string) => `${type}:${id}`;
 const contactsOf = (data: Data, field: string): Data[] =>
   Array.isArray(data[field]) ? (data[field] as Data[]) : [];
 
-const reachOf = (value: unknown, valid: (value: unknown) => boolean): Reach['email'] => {
-  if (value === undefined || value === null || value === '') return 'none';
+const reachOf = (value: unknown, valid: (value: unknown) => boolean): ReachState => {
+  if (value === undefined) return 'none';
+  if (value === null || value === '') return 'blank';
   if (value === ERASED) return 'erased';
   return valid(value) ? 'valid' : 'invalid';
 };
@@ -180,7 +152,8 @@ const reachOf = (value: unknown, valid: (value: unknown) => boolean): Reach['ema
 function problemsOf(reach: Reach | undefined): ContactProblem[] {
   if (!reach) return [];
   const problems: ContactProblem[] = [];
-  if (reach.email === 'none' && reach.phone === 'none') problems.push('noEmailOrPhone');
+  const absent = (state: ReachState) => state === 'none' || state === 'blank';
+  if (absent(reach.email) && absent(reach.phone)) problems.push('noEmailOrPhone');
   if (reach.email === 'invalid') problems.push('invalidEmail');
   if (reach.phone === 'invalid') problems.push('invalidPhone');
   if (reach.email === 'erased' || reach.phone === 'erased') problems.push('erased');
@@ -221,7 +194,10 @@ function contribution(record: QualityRecord | undefined): Map<string, number> {
   return counts;
 }
 
-/** Writes the record and moves the counters by the difference between its old and new state. */
+/**
+ * Writes the record and moves the counters by the difference between its old and new state. A
+ * counter back at zero is deleted: counters are then the same whatever path led to the records.
+ */
 function save(view: ProjectionView, before: QualityRecord | undefined, after: QualityRecord): void {
   const old = contribution(before);
   const next = contribution(after);
@@ -230,6 +206,9 @@ function save(view: ProjectionView, before: QualityRecord | undefined, after: Qu
     if (delta === 0) continue;
     const [owner, type, kind, field] = id.split('|');
     view.increment(QUALITY_COUNTERS, id, { count: delta }, { owner, type, kind, field });
+    if (view.get<QualityCounter>(QUALITY_COUNTERS, id)?.count === 0) {
+      view.delete(QUALITY_COUNTERS, id);
+    }
   }
   view.put(QUALITY_RECORDS, after);
 }
@@ -483,11 +462,61 @@ function applyDeal(event: RecordedEvent, view: ProjectionView): void {
   });
 }
 
+// ---- Erasure -----------------------------------------------------------------------------------
+
+/** A rebuild reads every sealed value as "[erased]": given ones become `erased`, a name is gone. */
+const erasedReach = (reach: Reach): Reach => ({
+  email: reach.email === 'none' ? 'none' : 'erased',
+  phone: reach.phone === 'none' ? 'none' : 'erased',
+});
+
+const erasedContact = (contact: QualityContact): QualityContact => ({
+  present: { ...contact.present, name: false },
+  reach: erasedReach(contact.reach),
+});
+
+/** The person's lead records and the accounts where their contact data was sealed. */
+const erasureReads = (erased: SubjectErased): DocumentRef[] => [
+  ...subjectRecordIds(erased, 'lead').map((id) => ref('lead', id)),
+  ...sealedInStreams(erased, 'account').map((sealed) => ref('account', idOf(sealed.streamName))),
+];
+
+/** Not a change to the records' streams: their lastUpdatedAt stays. */
+function applyErasure(erased: SubjectErased, view: ProjectionView): void {
+  const change = (key: string, erase: (record: QualityRecord) => QualityRecord) => {
+    const before = view.get<QualityRecord>(QUALITY_RECORDS, key);
+    if (before) save(view, before, settle(erase(before)));
+  };
+  for (const leadId of subjectRecordIds(erased, 'lead')) {
+    change(recordKey('lead', leadId), (record) => ({
+      ...record,
+      present: { ...record.present, name: false },
+      ...(record.reach && { reach: erasedReach(record.reach) }),
+    }));
+  }
+  const contacts = new Set(subjectRecordIds(erased, 'contact'));
+  const accounts = new Set(sealedInStreams(erased, 'account').map((s) => idOf(s.streamName)));
+  for (const accountId of accounts) {
+    change(recordKey('account', accountId), (record) => ({
+      ...record,
+      contacts: Object.fromEntries(
+        Object.entries(record.contacts ?? {}).map(([id, contact]) => [
+          id,
+          contacts.has(id) ? erasedContact(contact) : contact,
+        ]),
+      ),
+    }));
+  }
+}
+
+const idOf = (streamName: string) => streamName.slice(streamName.indexOf('-') + 1);
+
 // ---- The projection ----------------------------------------------------------------------------
 
 export const dataQualityProjection: Projection = {
   name: DATA_QUALITY,
-  version: 1,
+  // 2: reacts to SubjectErased, tells blank fields from absent ones, deletes counters at zero.
+  version: 2,
   // Only to tell whether contact emails and phones are there and valid; no value is stored.
   personalData: true,
   collections: [
@@ -498,11 +527,13 @@ export const dataQualityProjection: Projection = {
         ['type', 'live', 'owner', 'lastUpdatedAt'],
       ],
     },
-    { name: QUALITY_COUNTERS, indexes: [['owner']] },
+    // A few dozen per owner; held in memory so that a counter back at zero can be deleted.
+    { name: QUALITY_COUNTERS, indexes: [['owner']], preload: true },
   ],
-  eventTypes: [...ACCOUNT_EVENTS, ...LEAD_EVENTS, ...DEAL_EVENTS],
+  eventTypes: [...ACCOUNT_EVENTS, ...LEAD_EVENTS, ...DEAL_EVENTS, 'SubjectErased'],
 
   reads(event: RecordedEvent): DocumentRef[] {
+    if (event.type === 'SubjectErased') return erasureReads(event.data as unknown as SubjectErased);
     const id = streamId(event);
     if (LEAD_EVENTS.includes(event.type)) return [ref('lead', id)];
     if (DEAL_EVENTS.includes(event.type)) return [ref('deal', id)];
@@ -510,7 +541,8 @@ export const dataQualityProjection: Projection = {
   },
 
   apply(event: RecordedEvent, view: ProjectionView): void {
-    if (LEAD_EVENTS.includes(event.type)) applyLead(event, view);
+    if (event.type === 'SubjectErased') applyErasure(event.data as unknown as SubjectErased, view);
+    else if (LEAD_EVENTS.includes(event.type)) applyLead(event, view);
     else if (DEAL_EVENTS.includes(event.type)) applyDeal(event, view);
     else applyAccount(event, view);
   },

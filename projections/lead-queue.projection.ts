@@ -2,6 +2,7 @@ import { regionOf } from '../domain/shared/regions';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import type { ReadDocument } from '../src/read-store/read-store.port';
 import { DocumentRef, Projection, ProjectionView, streamId } from './projection';
+import { LEAD_EVENT_TYPES } from './shared/record-event-types';
 
 /**
  * The lead queue: per owner, the leads still to work, and the nurture queue. One document per
@@ -11,6 +12,9 @@ import { DocumentRef, Projection, ProjectionView, streamId } from './projection'
  */
 
 export const LEAD_QUEUE = 'lead-queue';
+const AUTOMATION_DECISION = 'AutomationDecisionRecorded';
+/** The saga whose first-response clock the queue shows (sagas/sla-clock.ts `SLA_SAGA`). */
+const SLA_SAGA = 'sla-escalation';
 export const QUEUE_LEADS = 'leads';
 
 /**
@@ -64,20 +68,18 @@ export interface QueueLead extends ReadDocument {
   nurturedAt: string | null;
   dealId: string | null;
   closedAt: string | null;
+  /**
+   * The first-response deadline of the SLA clock's current run (the saga's `scheduled`
+   * decision; a restart on handover moves it); null with no clock running or once answered.
+   */
+  firstResponseDueAt: string | null;
+  /** The highest ladder level that has fired on the current run; 0 before any. */
+  slaLevel: number;
+  /** The current run's deadline passed with no response. */
+  slaBreached: boolean;
 }
 
-const LEAD_EVENTS = [
-  'InquiryReceived',
-  'LeadAssigned',
-  'LeadOwnershipTransferred',
-  'LeadResponseRecorded',
-  'FirstResponseRecorded',
-  'LeadScored',
-  'LeadQualified',
-  'LeadNurtured',
-  'LeadDisqualified',
-  'LeadConverted',
-] as const;
+const LEAD_EVENTS = [...LEAD_EVENT_TYPES, AUTOMATION_DECISION] as const;
 
 /** True when a (possibly sealed) field was given: sealed fields leave their path in the envelope. */
 export function personalFieldGiven(data: Record<string, unknown>, path: string): boolean {
@@ -123,7 +125,41 @@ function newLead(event: RecordedEvent): QueueLead {
     nurturedAt: null,
     dealId: null,
     closedAt: null,
+    firstResponseDueAt: null,
+    slaLevel: 0,
+    slaBreached: false,
   };
+}
+
+const NO_CLOCK = { firstResponseDueAt: null, slaLevel: 0, slaBreached: false } as const;
+
+/**
+ * The first-response clock, from the SLA saga's decisions on the lead's automation log: a new
+ * run (`first_response.target` scheduled) sets the due time and starts the ladder over; a rung
+ * that fired raises the level; the breach flags it; a stop or a response clears it.
+ */
+function withSlaDecision(lead: QueueLead, data: Record<string, unknown>): QueueLead {
+  if (data.saga !== SLA_SAGA || lead.responded) return lead;
+  const step = str(data.step) ?? '';
+  if (!step.startsWith('first_response.')) return lead;
+  const part = step.slice('first_response.'.length);
+  const decision = str(data.decision);
+  if (part === 'target' && decision === 'scheduled') {
+    return { ...lead, firstResponseDueAt: str(data.dueAt), slaLevel: 0, slaBreached: false };
+  }
+  if (lead.firstResponseDueAt === null) return lead;
+  if (part === 'breach' && decision === 'flagged') return { ...lead, slaBreached: true };
+  if (part === 'stop' || (part === 'run' && decision === 'cancelled'))
+    return { ...lead, ...NO_CLOCK };
+  const level = Number((data.detail as { level?: unknown } | undefined)?.level);
+  if (
+    part.startsWith('level_') &&
+    (decision === 'task_created' || decision === 'escalated') &&
+    Number.isInteger(level)
+  ) {
+    return { ...lead, slaLevel: Math.max(lead.slaLevel, level) };
+  }
+  return lead;
 }
 
 /** Queue status and nurture membership follow from the lead's status, response and score. */
@@ -155,7 +191,7 @@ function settle(lead: QueueLead, at: string): QueueLead {
 
 export const leadQueueProjection: Projection = {
   name: LEAD_QUEUE,
-  version: 1,
+  version: 2,
   collections: [
     {
       name: QUEUE_LEADS,
@@ -202,10 +238,15 @@ export const leadQueueProjection: Projection = {
       case 'FirstResponseRecorded':
         next = {
           ...lead,
+          ...NO_CLOCK,
           responded: true,
           firstResponseAt: str(data.at),
           firstResponseChannel: str(data.channel),
         };
+        break;
+      case AUTOMATION_DECISION:
+        next = withSlaDecision(lead, data);
+        if (next === lead) return;
         break;
       case 'LeadScored':
         next = {

@@ -33,6 +33,13 @@ import type {
   LeadResponseRecorded,
 } from '../domain/lead/lead.events';
 import type { UserMovedToTeam, UserRegistered } from '../domain/identity/user.events';
+import type { Inquirer } from '../domain/lead/lead.commands';
+import { ERASED } from '../domain/privacy/erased';
+import {
+  sealedInStreams,
+  subjectRecordIds,
+  type SubjectErased,
+} from '../domain/privacy/erasure.events';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import type { ReadDocument } from '../src/read-store/read-store.port';
 import { DocumentRef, Projection, ProjectionView, streamId } from './projection';
@@ -132,10 +139,14 @@ interface DealEntry extends SearchEntry {
   accountName: string | null;
 }
 
+/** What an inquiry says about the company, not the person: kept to re-index a lead whose person is erased. */
+type InquiryFacts = Pick<Inquirer, 'company' | 'country' | 'website'>;
+
 interface LeadEntry extends SearchEntry {
   channel: string;
   status: 'new' | 'qualified' | 'nurture' | 'disqualified' | 'converted';
   personName: string | null;
+  facts: InquiryFacts;
 }
 
 const accountKey = (id: string) => `account:${id}`;
@@ -164,7 +175,7 @@ export const searchableName = (...names: Array<string | null | undefined>): stri
  * any of the three forms, with or without spaces, matches by prefix.
  */
 export const phoneTokens = (raw: string | null | undefined, country?: string): string[] => {
-  if (!raw || raw === '[erased]') return [];
+  if (!raw || raw === ERASED) return [];
   const e164 = normalizePhone(raw, country);
   if (!e164) {
     const digits = raw.replace(/\D/g, '');
@@ -179,7 +190,7 @@ export const phoneTokens = (raw: string | null | undefined, country?: string): s
 };
 
 const emailTokens = (raw: string | null | undefined): { emails: string[]; domains: string[] } => {
-  if (!raw) return { emails: [], domains: [] };
+  if (!raw || raw === ERASED) return { emails: [], domains: [] };
   const email = normalizeEmail(raw) ?? raw.trim().toLowerCase();
   return { emails: [email], domains: present([emailDomain(raw)]) };
 };
@@ -231,6 +242,8 @@ const LEAD_EVENTS = [
 
 const USER_EVENTS = ['UserRegistered', 'UserMovedToTeam'] as const;
 
+const ERASURE_EVENTS = ['SubjectErased'] as const;
+
 const isOneOf = (list: readonly string[], type: string) => list.includes(type);
 
 /** The notes an earlier revision of the stream may have written (activities, responses). */
@@ -249,16 +262,24 @@ const SCOPE_INDEXES = [
 
 export const searchIndexProjection: Projection = {
   name: SEARCH_INDEX,
-  version: 1,
+  // 2: leads keep their inquiry's company facts, so erasing the person can re-index the lead.
+  version: 2,
   personalData: true,
   collections: [
     { name: SEARCH_RECORDS, indexes: SCOPE_INDEXES, textFields: SEARCH_TEXT_FIELDS },
     { name: SEARCH_NOTES, indexes: [...SCOPE_INDEXES, ['parentId']], textFields: ['text'] },
     { name: SEARCH_MEMBERS, preload: true },
   ],
-  eventTypes: [...ACCOUNT_EVENTS, ...DEAL_EVENTS, ...LEAD_EVENTS, ...USER_EVENTS],
+  eventTypes: [
+    ...ACCOUNT_EVENTS,
+    ...DEAL_EVENTS,
+    ...LEAD_EVENTS,
+    ...USER_EVENTS,
+    ...ERASURE_EVENTS,
+  ],
 
   reads(event: RecordedEvent): DocumentRef[] {
+    if (event.type === 'SubjectErased') return erasureReads(event.data as unknown as SubjectErased);
     const id = streamId(event);
     if (isOneOf(USER_EVENTS, event.type) || event.type === 'InquiryReceived') return [];
     if (isOneOf(ACCOUNT_EVENTS, event.type))
@@ -278,7 +299,8 @@ export const searchIndexProjection: Projection = {
   },
 
   apply(event: RecordedEvent, view: ProjectionView): void {
-    if (isOneOf(ACCOUNT_EVENTS, event.type)) applyAccountEvent(event, view);
+    if (event.type === 'SubjectErased') applyErasure(event.data as unknown as SubjectErased, view);
+    else if (isOneOf(ACCOUNT_EVENTS, event.type)) applyAccountEvent(event, view);
     else if (isOneOf(DEAL_EVENTS, event.type)) applyDealEvent(event, view);
     else if (isOneOf(LEAD_EVENTS, event.type)) applyLeadEvent(event, view);
     else applyUserEvent(event, view);
@@ -611,23 +633,36 @@ const leadSubtitle = (
 ): string =>
   join(lead.personName !== lead.title ? lead.personName : undefined, lead.channel, lead.status);
 
+/** The fields of a lead that come from its inquiry, and how it is found by them. */
+function inquiryFields(
+  inquirer: Inquirer,
+): Pick<
+  LeadEntry,
+  'title' | 'name' | 'emails' | 'phones' | 'domains' | 'text' | 'personName' | 'facts'
+> {
+  const email = emailTokens(inquirer.email);
+  return {
+    title: inquirer.company || inquirer.name || inquirer.email || 'Inquiry',
+    name: searchableName(inquirer.company, inquirer.name),
+    emails: email.emails,
+    phones: phoneTokens(inquirer.phone, inquirer.country),
+    domains: present([...email.domains, domainOf(inquirer.website)]),
+    text: inquirer.message ?? '',
+    personName: inquirer.name ?? null,
+    facts: { company: inquirer.company, country: inquirer.country, website: inquirer.website },
+  };
+}
+
 function applyLeadEvent(event: RecordedEvent, view: ProjectionView): void {
   const id = streamId(event);
   if (event.type === 'InquiryReceived') {
     const data = event.data as unknown as InquiryReceived;
-    const inquirer = data.inquirer ?? {};
-    const email = emailTokens(inquirer.email);
     const lead: LeadEntry = {
+      ...inquiryFields(data.inquirer ?? {}),
       id: leadKey(id),
       kind: 'lead',
       recordId: id,
-      title: inquirer.company || inquirer.name || inquirer.email || 'Inquiry',
       subtitle: '',
-      name: searchableName(inquirer.company, inquirer.name),
-      emails: email.emails,
-      phones: phoneTokens(inquirer.phone, inquirer.country),
-      domains: present([...email.domains, domainOf(inquirer.website)]),
-      text: inquirer.message ?? '',
       ownerId: null,
       teamId: null,
       unassigned: true,
@@ -635,7 +670,6 @@ function applyLeadEvent(event: RecordedEvent, view: ProjectionView): void {
       accountId: null,
       channel: data.channel,
       status: 'new',
-      personName: inquirer.name ?? null,
     };
     putRecord(view, { ...lead, subtitle: leadSubtitle(lead) });
     return;
@@ -671,5 +705,91 @@ function applyLeadEvent(event: RecordedEvent, view: ProjectionView): void {
       const status = LEAD_STATUS[event.type];
       if (status) save({ status });
     }
+  }
+}
+
+// ---- erasure ----
+
+/**
+ * Where the index copied an erased person's values: their leads, their contact entries and the
+ * accounts listing them, and the notes made from events that sealed their data. Each is written
+ * again as a rebuild would write it from events whose personal fields read "[erased]".
+ */
+function erasureReads(erased: SubjectErased): DocumentRef[] {
+  return [
+    ...subjectRecordIds(erased, 'lead').map((id) => ({
+      collection: SEARCH_RECORDS,
+      id: leadKey(id),
+    })),
+    ...subjectRecordIds(erased, 'contact').map((id) => ({
+      collection: SEARCH_RECORDS,
+      id: contactKey(id),
+    })),
+    ...sealedInStreams(erased, 'account').map((ref) => ({
+      collection: SEARCH_RECORDS,
+      id: accountKey(streamIdOf(ref.streamName)),
+    })),
+    ...erased.sealedIn.map((id) => ({ collection: SEARCH_NOTES, id })),
+  ];
+}
+
+const streamIdOf = (streamName: string): string => streamName.slice(streamName.indexOf('-') + 1);
+
+const CONTACT_PERSONAL = ['name', 'email', 'phone', 'title'] as const;
+
+const erasedContact = (contact: Contact): Contact => {
+  const next = { ...contact } as Record<string, unknown>;
+  for (const field of CONTACT_PERSONAL) if (next[field] !== undefined) next[field] = ERASED;
+  return next as unknown as Contact;
+};
+
+function applyErasure(erased: SubjectErased, view: ProjectionView): void {
+  const erasedLeads = new Map<string, LeadEntry>();
+  for (const leadId of subjectRecordIds(erased, 'lead')) {
+    const lead = view.get<LeadEntry>(SEARCH_RECORDS, leadKey(leadId));
+    if (!lead) continue;
+    const next: LeadEntry = {
+      ...lead,
+      ...inquiryFields({
+        ...lead.facts,
+        name: lead.personName !== null ? ERASED : undefined,
+        email: lead.emails.length > 0 ? ERASED : undefined,
+        message: lead.text !== '' ? ERASED : undefined,
+      }),
+    };
+    putRecord(view, { ...next, subtitle: leadSubtitle(next) });
+    erasedLeads.set(lead.id, next);
+  }
+  const contacts = new Set(subjectRecordIds(erased, 'contact'));
+  for (const ref of sealedInStreams(erased, 'account')) {
+    const account = view.get<AccountEntry>(SEARCH_RECORDS, accountKey(streamIdOf(ref.streamName)));
+    if (!account?.contacts.some((contact) => contacts.has(contact.contactId))) continue;
+    const next: AccountEntry = {
+      ...account,
+      contacts: account.contacts.map((contact) =>
+        contacts.has(contact.contactId) ? erasedContact(contact) : contact,
+      ),
+    };
+    putRecord(view, next);
+    putContacts(
+      view,
+      next,
+      next.contacts.filter((contact) => contacts.has(contact.contactId)),
+    );
+  }
+  for (const id of erased.sealedIn) {
+    const note = view.get<NoteEntry>(SEARCH_NOTES, id);
+    if (!note) continue;
+    const text = ERASED;
+    // The subtitle ends with the start of the text: swap that part only.
+    const kept = note.text
+      ? note.subtitle.slice(0, note.subtitle.length - snippet(note.text).length).replace(/ · $/, '')
+      : note.subtitle;
+    putNote(view, {
+      ...note,
+      title: erasedLeads.get(note.parentId)?.title ?? note.title,
+      subtitle: join(kept, snippet(text)),
+      text,
+    });
   }
 }

@@ -17,6 +17,7 @@ import {
   type Versioned,
 } from './shared/automation-context';
 import { recordDecision } from './shared/automation-log';
+import { type NotLive, notLive, pendingWhenRecorded } from './shared/live-window';
 import { relay } from './shared/relay';
 import { isSagaGenerated } from './shared/saga-origin';
 import { addDays, utc } from './shared/working-offset';
@@ -33,6 +34,11 @@ import { addDays, utc } from './shared/working-offset';
  * Deal events name only the deal, so a deal's outcome reaches its account's document through a
  * timer due at once (`relay`). Activity only updates the deal's document: the dormancy timer reads
  * the account's deals when it fires and moves itself on if any of them was active since.
+ *
+ * Only live events move the lifecycle or start a timer (`shared/live-window.ts`). An imported or
+ * back-dated event updates what the saga knows (deals, outcomes, last activity, last loss), moves a
+ * timer already running, and calls a lost check off; the account is watched for dormancy from its
+ * first live event, so an imported book of customers does not go dormant all at once.
  */
 export const ACCOUNT_LIFECYCLE = 'account-lifecycle';
 
@@ -41,6 +47,7 @@ const DEALS = 'deals';
 const OUTCOME = 'deal_outcome';
 const DORMANT = 'dormant';
 const LOST = 'lost';
+const WATCH = 'watch';
 
 type DealStatus = 'open' | 'won' | 'lost';
 
@@ -51,6 +58,10 @@ export interface LifecycleAccount extends ReadDocument {
   hasOrdered: boolean;
   /** While merged into another account it is read-only: nothing is sent for it. */
   merged: boolean;
+  /** Since a live event on the account or one of its deals: only a watched account goes dormant. */
+  watching: boolean;
+  /** Whether the log already says why the account is not watched. */
+  skipLogged?: boolean;
   /** Latest activity known on the account itself: registration, deals opened, outcomes. */
   lastActivityAt: string | null;
   deals: Record<string, DealStatus>;
@@ -63,6 +74,8 @@ export interface LifecycleAccount extends ReadDocument {
 export interface LifecycleDeal extends ReadDocument {
   accountId: string;
   lastActivityAt: string;
+  /** Whether a live event on this deal has reached the account (so it is watched). */
+  live: boolean;
 }
 
 const ACCOUNT_EVENTS = [
@@ -123,12 +136,21 @@ export const accountLifecycleSaga: Saga = {
     if (event.type === 'DealOpened') return dealOpened(event, context);
     const deal = context.get<LifecycleDeal>(DEALS, streamId(event));
     if (!deal) return;
-    if (!isSagaGenerated(event)) {
+    const byPeople = !isSagaGenerated(event);
+    const why = notLive(event, automationPolicyOf(context));
+    if (byPeople) {
       const at =
         event.type === 'DealActivityLogged'
           ? earlier((event.data as unknown as DealActivityLogged['data']).at, context.now)
           : context.now;
       deal.lastActivityAt = later(deal.lastActivityAt, utc(at));
+      if (!why && !deal.live && !isOneOf(OUTCOME_EVENTS, event.type)) {
+        // The account's first live sign of life through this deal: it is watched from now on.
+        relay(context, `${ACCOUNT_LIFECYCLE}:${deal.accountId}:watch:${deal.id}`, WATCH, {
+          accountId: deal.accountId,
+        });
+      }
+      if (!why) deal.live = true;
       context.put(DEALS, deal);
     }
     if (isOneOf(OUTCOME_EVENTS, event.type)) {
@@ -144,7 +166,9 @@ export const accountLifecycleSaga: Saga = {
           dealId: deal.id,
           outcome,
           key: `${deal.id}:r${event.revision}`,
-          counts: !isSagaGenerated(event),
+          counts: byPeople,
+          live: byPeople && !why,
+          ...(why && { notLive: why, recordedAt: utc(event.recordedAt) }),
         },
       );
     }
@@ -156,6 +180,7 @@ export const accountLifecycleSaga: Saga = {
     if (timer.kind === OUTCOME) dealOutcome(account, timer, context);
     else if (timer.kind === DORMANT) checkDormant(account, timer, context);
     else if (timer.kind === LOST) checkLost(account, timer, context);
+    else if (timer.kind === WATCH) watch(account, undefined, context);
     context.put(ACCOUNTS, account);
   },
 };
@@ -167,6 +192,7 @@ const blankAccount = (id: string): LifecycleAccount => ({
   lifecycle: null,
   hasOrdered: false,
   merged: false,
+  watching: false,
   lastActivityAt: null,
   deals: {},
   lastLostAt: null,
@@ -177,6 +203,27 @@ const blankAccount = (id: string): LifecycleAccount => ({
 const isOwnCause = (cause: Cause | undefined): boolean =>
   (cause?.kind === 'saga' && cause.id === ACCOUNT_LIFECYCLE) ||
   (cause?.kind === 'rule' && cause.id === AUTOMATION_POLICY_ID);
+
+/** How an event arrived: live events by people start work; the rest only inform. */
+interface Arrival {
+  live: boolean;
+  notLive?: NotLive;
+  recordedAt?: string;
+}
+
+const arrivalOf = (event: RecordedEvent, context: SagaContext): Arrival => {
+  const why = notLive(event, automationPolicyOf(context));
+  return {
+    live: !why && !isSagaGenerated(event),
+    ...(why && { notLive: why, recordedAt: utc(event.recordedAt) }),
+  };
+};
+
+/** A live arrival starts watching the account; either way the dormancy timer is set as it now stands. */
+function watch(account: LifecycleAccount, arrival: Arrival | undefined, context: SagaContext) {
+  if (!arrival || arrival.live) account.watching = true;
+  armDormant(account, context, arrival);
+}
 
 function applyAccount(event: RecordedEvent, context: SagaContext) {
   const id = streamId(event);
@@ -203,7 +250,7 @@ function applyAccount(event: RecordedEvent, context: SagaContext) {
       account.merged = false;
       break;
   }
-  armDormant(account, context);
+  watch(account, arrivalOf(event, context), context);
   context.put(ACCOUNTS, account);
 }
 
@@ -211,13 +258,32 @@ function dealOpened(event: RecordedEvent, context: SagaContext) {
   const { accountId } = event.data as unknown as DealOpened['data'];
   const dealId = streamId(event);
   const now = utc(context.now);
-  context.put(DEALS, { id: dealId, accountId, lastActivityAt: now } satisfies LifecycleDeal);
+  const arrival = arrivalOf(event, context);
+  context.put(DEALS, {
+    id: dealId,
+    accountId,
+    lastActivityAt: now,
+    live: arrival.live,
+  } satisfies LifecycleDeal);
   const account = context.get<LifecycleAccount>(ACCOUNTS, accountId) ?? blankAccount(accountId);
   const first = Object.keys(account.deals).length === 0;
   account.deals[dealId] = 'open';
   if (!isSagaGenerated(event)) account.lastActivityAt = later(account.lastActivityAt, now);
   cancelLostCheck(account, 'deal_opened', context);
-  const key = `${dealId}:r${event.revision}`;
+  // An imported or back-dated deal moves no lifecycle: the history brings its own.
+  if (arrival.live)
+    activateOnOpening(account, `${dealId}:r${event.revision}`, dealId, first, context);
+  watch(account, arrival, context);
+  context.put(ACCOUNTS, account);
+}
+
+function activateOnOpening(
+  account: LifecycleAccount,
+  key: string,
+  dealId: string,
+  first: boolean,
+  context: SagaContext,
+) {
   if (account.lifecycle === 'potential') {
     move(account, 'active', key, 'First deal opened', { dealId, first }, context);
   } else if (account.lifecycle === 'dormant' || account.lifecycle === 'lost') {
@@ -230,37 +296,31 @@ function dealOpened(event: RecordedEvent, context: SagaContext) {
       context,
     );
   }
-  armDormant(account, context);
-  context.put(ACCOUNTS, account);
 }
 
 function dealOutcome(account: LifecycleAccount, timer: SagaTimer, context: SagaContext) {
-  const { dealId, outcome, key, counts } = timer.data as {
+  const { dealId, outcome, key, counts, live, notLive, recordedAt } = timer.data as {
     dealId: string;
     outcome: DealStatus;
     key: string;
     counts: boolean;
+    live: boolean;
+    notLive?: NotLive;
+    recordedAt?: string;
   };
+  const arrival: Arrival = { live, ...(notLive && { notLive, recordedAt }) };
   const now = utc(context.now);
   account.deals[dealId] = outcome;
   if (counts) account.lastActivityAt = later(account.lastActivityAt, now);
   if (outcome === 'won') {
     cancelLostCheck(account, 'deal_won', context);
-    const to: Lifecycle = account.hasOrdered ? 'repeat' : 'won';
-    // A lost customer is reactivated before the order counts; the transition table wants it.
-    if (account.lifecycle === 'lost') {
-      move(account, 'active', key, 'A lost customer placed an order', { dealId }, context);
-    }
-    if (account.lifecycle !== 'repeat') {
-      const reason = to === 'won' ? 'First deal won' : 'Another deal won';
-      move(account, to, key, reason, { dealId }, context);
-    }
+    if (live) wonMoves(account, key, dealId, context);
   } else if (outcome === 'lost') {
     account.lastLostAt = now;
-    scheduleLostCheck(account, context);
+    scheduleLostCheck(account, context, arrival);
   } else {
     cancelLostCheck(account, 'deal_reopened', context);
-    if (account.lifecycle === 'dormant' || account.lifecycle === 'lost') {
+    if (live && (account.lifecycle === 'dormant' || account.lifecycle === 'lost')) {
       move(
         account,
         'active',
@@ -271,7 +331,19 @@ function dealOutcome(account: LifecycleAccount, timer: SagaTimer, context: SagaC
       );
     }
   }
-  armDormant(account, context);
+  watch(account, arrival, context);
+}
+
+function wonMoves(account: LifecycleAccount, key: string, dealId: string, context: SagaContext) {
+  const to: Lifecycle = account.hasOrdered ? 'repeat' : 'won';
+  // A lost customer is reactivated before the order counts; the transition table wants it.
+  if (account.lifecycle === 'lost') {
+    move(account, 'active', key, 'A lost customer placed an order', { dealId }, context);
+  }
+  if (account.lifecycle !== 'repeat') {
+    const reason = to === 'won' ? 'First deal won' : 'Another deal won';
+    move(account, to, key, reason, { dealId }, context);
+  }
 }
 
 const allLost = (account: LifecycleAccount): boolean => {
@@ -279,11 +351,17 @@ const allLost = (account: LifecycleAccount): boolean => {
   return statuses.length > 0 && statuses.every((status) => status === 'lost');
 };
 
-function scheduleLostCheck(account: LifecycleAccount, context: SagaContext) {
+/** Starts the "every deal lost" check on a live loss; a not-live one only moves a running check. */
+function scheduleLostCheck(account: LifecycleAccount, context: SagaContext, arrival: Arrival) {
   const automation = automationPolicyOf(context);
   if (!automation || !allLost(account) || account.lifecycle === 'lost' || !account.lastLostAt)
     return;
   const dueAt = addDays(account.lastLostAt, automation.lifecycle.lostAfterDays);
+  if (!arrival.live && !account.lostDueAt) {
+    const detail = { lostAfterDays: automation.lifecycle.lostAfterDays };
+    logSkip(account, 'lifecycle.lost', account.lastLostAt, dueAt, arrival, detail, context);
+    return;
+  }
   context.schedule({
     id: lostTimerId(account.id),
     dueAt,
@@ -345,8 +423,40 @@ function checkLost(account: LifecycleAccount, timer: SagaTimer, context: SagaCon
   );
 }
 
-/** The dormancy timer, due the policy's days after the latest activity the account knows of. */
-function armDormant(account: LifecycleAccount, context: SagaContext) {
+/**
+ * Logs that a not-live event started no timer, when it would still have been due after the event
+ * was recorded (`shared/live-window.ts`). True when it logged.
+ */
+function logSkip(
+  account: LifecycleAccount,
+  step: string,
+  key: string,
+  dueAt: string,
+  arrival: Arrival | undefined,
+  detail: Record<string, string | number>,
+  context: SagaContext,
+): boolean {
+  const automation = automationPolicyOf(context);
+  if (!arrival?.notLive || !arrival.recordedAt || !automation) return false;
+  if (!pendingWhenRecorded(dueAt, arrival.recordedAt)) return false;
+  recordDecision(context, ACCOUNT_LIFECYCLE, {
+    recordKind: 'account',
+    recordId: account.id,
+    decision: 'suppressed',
+    step,
+    key,
+    dueAt,
+    detail: { ...detail, reason: arrival.notLive, recordedAt: arrival.recordedAt },
+    policy: refOf(automation),
+  });
+  return true;
+}
+
+/**
+ * The dormancy timer, due the policy's days after the latest activity the account knows of; none
+ * while the account is not watched (the log says so once, see `logSkip`).
+ */
+function armDormant(account: LifecycleAccount, context: SagaContext, arrival?: Arrival) {
   const automation = automationPolicyOf(context);
   const id = dormantTimerId(account.id);
   const lifecycle = account.lifecycle;
@@ -361,9 +471,29 @@ function armDormant(account: LifecycleAccount, context: SagaContext) {
     context.cancel(id);
     return;
   }
+  const dueAt = addDays(account.lastActivityAt, automation.lifecycle.dormantAfterDays);
+  if (!account.watching) {
+    context.cancel(id);
+    if (account.skipLogged) return;
+    const detail = {
+      lastActivityAt: account.lastActivityAt,
+      dormantAfterDays: automation.lifecycle.dormantAfterDays,
+    };
+    // Once per account: every imported deal and outcome would say it again.
+    account.skipLogged = logSkip(
+      account,
+      'lifecycle.dormant',
+      'not_live',
+      dueAt,
+      arrival,
+      detail,
+      context,
+    );
+    return;
+  }
   context.schedule({
     id,
-    dueAt: addDays(account.lastActivityAt, automation.lifecycle.dormantAfterDays),
+    dueAt,
     kind: DORMANT,
     data: { accountId: account.id, dealIds: Object.keys(account.deals) },
   });

@@ -29,6 +29,7 @@ import {
   ownerCalendar,
 } from './shared/automation-context';
 import { recordDecision } from './shared/automation-log';
+import { type NotLiveFacts, notLive, pendingWhenRecorded } from './shared/live-window';
 import { relay } from './shared/relay';
 import { deriveSagaId } from './shared/saga-ids';
 import { addLocalDays, utc } from './shared/working-offset';
@@ -39,6 +40,10 @@ import { addLocalDays, utc } from './shared/working-offset';
  * working week (a Gulf customer's Friday moves to Sunday). A reminder that fires creates a task for
  * the deal owner, due by the end of that customer working day. An inbound activity after the quote
  * cancels the pending reminders; so does a newer quote, or the deal being won or lost.
+ *
+ * Only a live quote schedules reminders (`shared/live-window.ts`). An imported or back-dated one
+ * still becomes the deal's current quote (so it supersedes the reminders of an earlier one), and
+ * imported or back-dated messages, outcomes and handovers count like live ones.
  */
 export const FOLLOW_UP_REMINDERS = 'follow-up-reminders';
 
@@ -96,6 +101,7 @@ const DEAL_EVENTS = [
 ] as const;
 
 const isOneOf = (types: readonly string[], type: string) => types.includes(type);
+const DAY_MS = 86_400_000;
 
 export const followUpRemindersSaga: Saga = {
   name: FOLLOW_UP_REMINDERS,
@@ -140,12 +146,19 @@ export const followUpRemindersSaga: Saga = {
         const { quoteId, version } = event.data as unknown as QuoteSent['data'];
         cancelPending(deal, 'superseded', context, { supersededBy: `${quoteId}:v${version}` });
         deal.quote = { quoteId, version, sentAt: utc(context.now) };
+        const automation = automationPolicyOf(context);
+        const why = notLive(event, automation);
+        const lastDay = Math.max(0, ...(automation?.followUps.reminderDays ?? []));
+        // A not-live quote whose reminders were all over when it arrived is not worth a timer.
+        if (why && Date.parse(context.now) + (lastDay + 7) * DAY_MS <= Date.parse(event.recordedAt))
+          break;
         // The customer's calendar is on the account's document, which only a timer can name.
         relay(context, `${FOLLOW_UP_REMINDERS}:${dealId}:plan:${quoteId}:v${version}`, PLAN, {
           dealId,
           accountId: deal.accountId,
           quoteId,
           version,
+          ...(why && ({ notLive: why, recordedAt: utc(event.recordedAt) } satisfies NotLiveFacts)),
         });
         break;
       }
@@ -211,9 +224,27 @@ function plan(deal: FollowUpDeal, timer: SagaTimer, context: SagaContext) {
   const week = customerWeek(deal, account, automation.followUps.customerHours, context);
   const calendar = calendarOf(week);
   const sentOn = localDateOf(calendar, quote.sentAt);
-  for (const day of automation.followUps.reminderDays) {
+  const days = automation.followUps.reminderDays.map((day) => {
     const wanted = addLocalDays(sentOn, day);
-    const dueAt = startOfWorkingDayFrom(calendar, wanted);
+    return { day, wanted, dueAt: startOfWorkingDayFrom(calendar, wanted) };
+  });
+  if (timer.data.notLive) {
+    const { notLive: reason, recordedAt } = timer.data as NotLiveFacts;
+    const still = days.filter(({ dueAt }) => pendingWhenRecorded(dueAt, recordedAt));
+    if (still.length === 0) return;
+    recordDecision(context, FOLLOW_UP_REMINDERS, {
+      recordKind: 'deal',
+      recordId: deal.id,
+      decision: 'suppressed',
+      step: 'follow_up',
+      key,
+      dueAt: still[0].dueAt,
+      detail: { quoteId, version, reason, recordedAt, days: still.map((d) => d.day).join(',') },
+      policy,
+    });
+    return;
+  }
+  for (const { day, wanted, dueAt } of days) {
     const timerId = `${FOLLOW_UP_REMINDERS}:${deal.id}:${key}:day${day}`;
     context.schedule({
       id: timerId,

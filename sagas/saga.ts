@@ -18,6 +18,11 @@ export interface SagaCommand {
   aggregate: 'lead' | 'account' | 'deal' | 'task' | 'automation';
   id: string;
   commandId: string;
+  /**
+   * Links the commands of one decision (an escalation, the task it creates, the reassignment it
+   * asks for) in the history; deterministic like the command id. Absent: the command id.
+   */
+  correlationId?: string;
   type: string;
   data: Record<string, unknown>;
   /** Business time of the decision: the timer's due time, or the triggering event's time. */

@@ -14,6 +14,10 @@ import {
   clockPolicy,
 } from '../domain/policies/sla-policy';
 import type { CreateTask } from '../domain/task/task.commands';
+import {
+  REASSIGN_LEAD_BY_RULE,
+  type ReassignLeadByRuleData,
+} from '../src/assignment/reassign-lead-by-rule';
 import type { ProjectionView } from '../projections/projection';
 import { streamId } from '../projections/projection';
 import {
@@ -128,7 +132,7 @@ export function createSlaEscalationSaga(options: SlaSagaOptions = {}): Saga {
     commandId: string,
     decision: AutomationDecision,
     step: string,
-    extra: { dueAt?: string; detail?: Detail; reason?: string } = {},
+    extra: { dueAt?: string; detail?: Detail; reason?: string; correlationId?: string } = {},
   ): void => {
     const policy = { id: doc.policy.id, version: doc.policy.version };
     const data: RecordAutomationDecision['data'] = {
@@ -145,6 +149,7 @@ export function createSlaEscalationSaga(options: SlaSagaOptions = {}): Saga {
       aggregate: 'automation',
       id: doc.leadId,
       commandId,
+      ...(extra.correlationId !== undefined && { correlationId: extra.correlationId }),
       type: 'RecordAutomationDecision',
       data: data as unknown as Record<string, unknown>,
       occurredAt: context.now,
@@ -407,6 +412,8 @@ export function createSlaEscalationSaga(options: SlaSagaOptions = {}): Saga {
     });
     const base = (part: string) =>
       runCommandId(doc.leadId, kind, run.startedAt, `L${level}:${part}`);
+    // One id for everything this firing sends (decision, task, reassignment): the history links them.
+    const correlationId = runCommandId(doc.leadId, kind, run.startedAt, `L${level}`);
     const stepName = `${kind}.level_${level}`;
     const facts = {
       clock: kind,
@@ -417,13 +424,34 @@ export function createSlaEscalationSaga(options: SlaSagaOptions = {}): Saga {
       dealId: doc.dealId,
     };
     if (step.action === 'reassign') {
-      // Rule-based reassignment needs the assignment engine (rotation, load, shifts) in src/:
-      // the saga records the request, and the assignment side acts on it.
       step.status = 'fired';
+      const reason = `${CLOCK_LABEL[kind]} not sent: reassignment through the assignment rules requested`;
       decide(context, doc, base('escalated'), 'escalated', stepName, {
         dueAt: run.deadline,
         detail: detailOf({ ...facts, action: 'reassign_requested' }),
-        reason: `${CLOCK_LABEL[kind]} not sent: reassignment through the assignment rules requested`,
+        reason,
+        correlationId,
+      });
+      // The new owner is chosen when the command is handled (rotation, load and shifts then),
+      // which keeps the saga, and so its replays, deterministic. A converted case is the deal
+      // owner's: its reassignment stays a request on the log.
+      if (doc.dealId) return;
+      const data: ReassignLeadByRuleData = {
+        leadId: doc.leadId,
+        ...(doc.ownerId !== undefined && { fromOwnerId: doc.ownerId }),
+        clock: kind,
+        level,
+      };
+      context.send({
+        aggregate: 'lead',
+        id: doc.leadId,
+        commandId: base('reassign'),
+        correlationId,
+        type: REASSIGN_LEAD_BY_RULE,
+        data: data as unknown as Record<string, unknown>,
+        occurredAt: context.now,
+        reason: `SLA escalation (${doc.policy.id} v${doc.policy.version} level ${level}): ${CLOCK_LABEL[kind]} not sent by ${run.deadline}`,
+        policy: { id: doc.policy.id, version: doc.policy.version },
       });
       return;
     }
@@ -433,6 +461,7 @@ export function createSlaEscalationSaga(options: SlaSagaOptions = {}): Saga {
       decide(context, doc, base('suppressed'), 'suppressed', stepName, {
         dueAt: run.deadline,
         detail: detailOf({ ...facts, reason: 'no_recipient' }),
+        correlationId,
       });
       return;
     }
@@ -457,6 +486,7 @@ export function createSlaEscalationSaga(options: SlaSagaOptions = {}): Saga {
       aggregate: 'task',
       id: taskId,
       commandId: taskCommandId,
+      correlationId,
       type: 'CreateTask',
       data: task as unknown as Record<string, unknown>,
       occurredAt: context.now,
@@ -469,7 +499,12 @@ export function createSlaEscalationSaga(options: SlaSagaOptions = {}): Saga {
       base(step.action === 'remind_owner' ? 'task_created' : 'escalated'),
       step.action === 'remind_owner' ? 'task_created' : 'escalated',
       stepName,
-      { dueAt: run.deadline, detail: detailOf({ ...facts, taskId, assigneeId }), reason },
+      {
+        dueAt: run.deadline,
+        detail: detailOf({ ...facts, taskId, assigneeId }),
+        reason,
+        correlationId,
+      },
     );
   };
 

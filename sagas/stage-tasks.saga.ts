@@ -26,9 +26,10 @@ import {
   templatesOf,
 } from './shared/automation-context';
 import { recordDecision } from './shared/automation-log';
+import { type NotLive, notLive, pendingWhenRecorded } from './shared/live-window';
 import { relay } from './shared/relay';
 import { deriveSagaId } from './shared/saga-ids';
-import { addCalendarHours, workingOffsets } from './shared/working-offset';
+import { addCalendarHours, utc, workingOffsets } from './shared/working-offset';
 
 /**
  * Stage tasks: entering a stage (the deal's first stage, a move, a reopen, or the won and lost
@@ -38,6 +39,9 @@ import { addCalendarHours, workingOffsets } from './shared/working-offset';
  *
  * A task's id is derived from the deal, the revision of the event that entered the stage, and the
  * template: each entry has its own tasks, and a replay names the same ones.
+ *
+ * Only a live entry creates tasks (`shared/live-window.ts`): an imported or back-dated one only
+ * moves the deal to its stage, and leaving a stage cancels tasks whatever the event's times.
  */
 export const STAGE_TASKS = 'stage-tasks';
 
@@ -193,11 +197,13 @@ function enter(deal: StageTaskDeal, stage: string, event: RecordedEvent, context
   const stages = stagePolicyOf(context);
   if (!stages) return;
   const policy = { id: stages.id, version: stages.version };
+  const templates = templatesOf(stages, stage);
+  if (templates.length === 0) return;
+  const why = notLive(event, automationPolicyOf(context));
+  if (why) return skipEntry(deal, stage, templates, event, why, policy, context);
   const found = ownerCalendar(context, deal.ownerId, context.now);
-  const dueAfter = found
-    ? workingOffsets(found.calendar, context.now)
-    : (hours: number) => addCalendarHours(context.now, hours);
-  for (const template of templatesOf(stages, stage)) {
+  const dueAfter = dueAfterEntry(found, context.now);
+  for (const template of templates) {
     const commandId = `${STAGE_TASKS}:${deal.id}:r${event.revision}:${template.key}`;
     const taskId = deriveSagaId(commandId, 'task');
     const dueAt = dueAfter(template.dueOffsetHours);
@@ -231,6 +237,50 @@ function enter(deal: StageTaskDeal, stage: string, event: RecordedEvent, context
       policy,
     });
   }
+}
+
+/** Due times after an entry at `from`: the owner's team business time, else calendar hours. */
+const dueAfterEntry = (
+  found: ReturnType<typeof ownerCalendar>,
+  from: string,
+): ((hours: number) => string) =>
+  found ? workingOffsets(found.calendar, from) : (hours: number) => addCalendarHours(from, hours);
+
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * A not-live entry creates no tasks. The skip goes on the log, once per entry, only when one of
+ * its tasks would still have been due after the event was recorded.
+ */
+function skipEntry(
+  deal: StageTaskDeal,
+  stage: string,
+  templates: TaskTemplate[],
+  event: RecordedEvent,
+  why: NotLive,
+  policy: PolicyRef,
+  context: SagaContext,
+) {
+  const longest = Math.max(...templates.map((template) => template.dueOffsetHours));
+  // Each started day of an offset is a working day, at most a week of calendar away: an entry
+  // older than that bound is over without asking the calendar (which costs on a large import).
+  const bound = Date.parse(context.now) + (Math.ceil(longest / 24) + 1) * WEEK_MS;
+  if (bound <= Date.parse(event.recordedAt)) return;
+  const dueAfter = dueAfterEntry(ownerCalendar(context, deal.ownerId, context.now), context.now);
+  const lastDue = templates
+    .map((template) => utc(dueAfter(template.dueOffsetHours)))
+    .reduce((latest, due) => (due > latest ? due : latest));
+  if (!pendingWhenRecorded(lastDue, event.recordedAt)) return;
+  recordDecision(context, STAGE_TASKS, {
+    recordKind: 'deal',
+    recordId: deal.id,
+    decision: 'suppressed',
+    step: `stage_tasks.${stage}`,
+    key: `r${event.revision}`,
+    dueAt: lastDue,
+    detail: { stage, reason: why, templates: templates.length, recordedAt: utc(event.recordedAt) },
+    policy,
+  });
 }
 
 const createTask = (

@@ -5,6 +5,7 @@ import type {
   DealReopened,
   DealStageChanged,
 } from '../domain/deal/deal.events';
+import type { StaleFlagClearReason } from '../domain/deal/deal.commands';
 import type { PolicyRef } from '../domain/shared/decider';
 import { type DocumentRef, streamId } from '../projections/projection';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
@@ -22,6 +23,7 @@ import {
   stagePolicyOf,
 } from './shared/automation-context';
 import { recordDecision } from './shared/automation-log';
+import { notLive, pendingWhenRecorded } from './shared/live-window';
 import { relay } from './shared/relay';
 import { deriveSagaId } from './shared/saga-ids';
 import { isSagaGenerated } from './shared/saga-origin';
@@ -29,13 +31,17 @@ import { addCalendarHours, addDays, addWorkingOffset, utc } from './shared/worki
 
 /**
  * Stale deals: an open deal with no activity for the stage's `staleAfterDays` (stage policy) gets
- * a "close as lost, with a reason?" task for its owner, and is flagged on its automation log (the
- * deal has no flag of its own yet). Activity means logged activities, stage moves, reopening and
+ * a "close as lost, with a reason?" task for its owner, and is flagged (`FlagDealStale` on the
+ * deal, and on its automation log). Activity means logged activities, stage moves, reopening and
  * quotes drafted or sent, by people: events a saga caused do not count. New activity clears the
  * flag and cancels the question if it is still open; the next idle period may ask again.
  *
  * One timer per deal, moved by each activity. It is checked again when it fires, against the
  * stage policy then in force, so raising a threshold postpones the question instead of asking early.
+ *
+ * A deal is watched from its first live event (`shared/live-window.ts`): an imported or back-dated
+ * one moves the idle baseline, the stage and the flag of a deal, but never starts the timer of a
+ * deal not watched yet, so a history import does not ask about every old deal at once.
  */
 export const STALE_DEALS = 'stale-deals';
 
@@ -51,6 +57,10 @@ export interface StaleDeal extends ReadDocument {
   stage: string;
   status: 'open' | 'won' | 'lost';
   lastActivityAt: string;
+  /** Since a live event by people: only a watched deal has an idle timer. */
+  watching: boolean;
+  /** Whether the log already says why the deal is not watched. */
+  skipLogged?: boolean;
   /** Set when the deal was found idle; cleared by activity or by closing the deal. */
   flag: { idleSince: string; taskId: string; at: string } | null;
 }
@@ -99,6 +109,7 @@ export const staleDealsSaga: Saga = {
     if (isOneOf(TASK_EVENTS, event.type)) return closeTask(event, context);
     const dealId = streamId(event);
     const byPeople = !isSagaGenerated(event);
+    const live = byPeople && !notLive(event, automationPolicyOf(context));
     if (event.type === 'DealOpened') {
       const data = event.data as unknown as DealOpened['data'];
       const deal: StaleDeal = {
@@ -107,9 +118,10 @@ export const staleDealsSaga: Saga = {
         stage: data.stage,
         status: 'open',
         lastActivityAt: utc(context.now),
+        watching: live,
         flag: null,
       };
-      arm(deal, context);
+      arm(deal, context, event);
       return context.put(DEALS, deal);
     }
     const deal = context.get<StaleDeal>(DEALS, dealId);
@@ -117,18 +129,19 @@ export const staleDealsSaga: Saga = {
     switch (event.type) {
       case 'DealStageChanged':
         deal.stage = (event.data as unknown as DealStageChanged['data']).to;
-        if (byPeople) touch(deal, context.now, context);
+        if (byPeople) touch(deal, context.now, live, event, context);
         else arm(deal, context);
         break;
       case 'DealActivityLogged': {
         // The activity's own time, but never later than it was logged.
         const at = (event.data as unknown as DealActivityLogged['data']).at;
-        if (byPeople) touch(deal, utc(at) < utc(context.now) ? at : context.now, context);
+        const when = utc(at) < utc(context.now) ? at : context.now;
+        if (byPeople) touch(deal, when, live, event, context);
         break;
       }
       case 'QuoteDrafted':
       case 'QuoteSent':
-        if (byPeople) touch(deal, context.now, context);
+        if (byPeople) touch(deal, context.now, live, event, context);
         break;
       case 'DealWon':
       case 'DealLost': {
@@ -140,7 +153,7 @@ export const staleDealsSaga: Saga = {
       case 'DealReopened':
         deal.status = 'open';
         deal.stage = (event.data as unknown as DealReopened['data']).stage;
-        if (byPeople) touch(deal, context.now, context);
+        if (byPeople) touch(deal, context.now, live, event, context);
         else arm(deal, context);
         break;
       case 'DealOwnerTransferred':
@@ -181,23 +194,63 @@ function staleRule(deal: StaleDeal, context: SagaContext): StaleRule | undefined
     : undefined;
 }
 
-/** Activity at `at`: the idle clock restarts from it, and a flag raised before it is cleared. */
-function touch(deal: StaleDeal, at: string, context: SagaContext) {
+/**
+ * Activity at `at`: the idle clock restarts from it, and a flag raised before it is cleared. A live
+ * one starts watching the deal.
+ */
+function touch(
+  deal: StaleDeal,
+  at: string,
+  live: boolean,
+  event: RecordedEvent,
+  context: SagaContext,
+) {
   const instant = utc(at);
   if (instant > deal.lastActivityAt) {
     deal.lastActivityAt = instant;
     if (deal.flag && instant > deal.flag.idleSince) clearFlag(deal, 'activity_resumed', context);
   }
-  arm(deal, context);
+  if (live) deal.watching = true;
+  arm(deal, context, event);
 }
 
-function arm(deal: StaleDeal, context: SagaContext) {
+/**
+ * Sets (or moves, or removes) the idle timer. A deal not watched gets none; when `event` is what
+ * left it unwatched and the question would still have come after the event was recorded, the skip
+ * goes on the log, once per deal.
+ */
+function arm(deal: StaleDeal, context: SagaContext, event?: RecordedEvent) {
   const rule = staleRule(deal, context);
-  if (deal.status !== 'open' || deal.flag || !rule) {
+  if (deal.status !== 'open' || deal.flag || !rule || !deal.watching) {
     context.cancel(timerIdOf(deal.id));
+    if (event && rule && deal.status === 'open' && !deal.watching)
+      skipWatch(deal, rule, event, context);
     return;
   }
   schedule(deal, addDays(deal.lastActivityAt, rule.days), context);
+}
+
+function skipWatch(deal: StaleDeal, rule: StaleRule, event: RecordedEvent, context: SagaContext) {
+  const reason = notLive(event, automationPolicyOf(context));
+  const dueAt = addDays(deal.lastActivityAt, rule.days);
+  if (!reason || deal.skipLogged || !pendingWhenRecorded(dueAt, event.recordedAt)) return;
+  deal.skipLogged = true;
+  recordDecision(context, STALE_DEALS, {
+    recordKind: 'deal',
+    recordId: deal.id,
+    decision: 'suppressed',
+    step: 'stale.watch',
+    key: 'not_live',
+    dueAt,
+    detail: {
+      reason,
+      recordedAt: utc(event.recordedAt),
+      stage: deal.stage,
+      staleAfterDays: rule.days,
+      lastActivityAt: deal.lastActivityAt,
+    },
+    policy: rule.policy,
+  });
 }
 
 const schedule = (deal: StaleDeal, dueAt: string, context: SagaContext) =>
@@ -236,6 +289,16 @@ function ask(deal: StaleDeal, rule: StaleRule, context: SagaContext) {
     policy: rule.policy,
   });
   context.put(TASKS, { id: taskId, dealId: deal.id, status: 'open' } satisfies StaleTaskDocument);
+  context.send({
+    aggregate: 'deal',
+    id: deal.id,
+    commandId: `${STALE_DEALS}:${deal.id}:flag:${idleSince}`,
+    type: 'FlagDealStale',
+    data: { idleSince, staleAfterDays: rule.days, taskId },
+    occurredAt: context.now,
+    reason: `No activity for ${rule.days} days in stage ${deal.stage}`,
+    policy: rule.policy,
+  });
   deal.flag = { idleSince, taskId, at: context.now };
   const detail = {
     stage: deal.stage,
@@ -261,10 +324,19 @@ function ask(deal: StaleDeal, rule: StaleRule, context: SagaContext) {
 }
 
 /** Clears the flag; the question, if still open, is cancelled by a timer that can read it. */
-function clearFlag(deal: StaleDeal, reason: string, context: SagaContext) {
+function clearFlag(deal: StaleDeal, reason: StaleFlagClearReason, context: SagaContext) {
   const flag = deal.flag;
   if (!flag) return;
   deal.flag = null;
+  context.send({
+    aggregate: 'deal',
+    id: deal.id,
+    commandId: `${STALE_DEALS}:${deal.id}:unflag:${flag.idleSince}`,
+    type: 'ClearDealStaleFlag',
+    data: { reason },
+    occurredAt: context.now,
+    reason: CANCEL_REASONS[reason] ?? reason,
+  });
   recordDecision(context, STALE_DEALS, {
     recordKind: 'deal',
     recordId: deal.id,

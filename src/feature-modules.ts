@@ -1,11 +1,15 @@
 import { Type } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
+import { ErasureModule } from './audit/erasure/erasure.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { OwnershipAuditModule } from './audit/ownership/ownership-audit.module';
 import { AccountsReportsModule } from './reports/accounts/accounts-reports.module';
 import { DealReportsModule } from './reports/deals/deal-reports.module';
 import { ForecastReportsModule } from './reports/forecast/forecast-reports.module';
 import { LeadReportsModule } from './reports/leads/lead-reports.module';
 import { PeopleReportsModule } from './reports/people/people-reports.module';
 import { PipelineReportsModule } from './reports/pipeline/pipeline-reports.module';
+import { SlaReportsModule } from './reports/sla/sla-reports.module';
 import { SearchModule } from './search/search.module';
 import { WhatIfModule } from './what-if/what-if.module';
 import { DealsModule } from './deals/deals.module';
@@ -44,5 +48,9 @@ export const FEATURE_MODULES: Type[] = [
   PipelineReportsModule,
   LeadReportsModule,
   PeopleReportsModule,
+  SlaReportsModule,
   SearchModule,
+  ErasureModule,
+  OwnershipAuditModule,
+  DashboardModule,
 ];

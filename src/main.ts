@@ -1,10 +1,15 @@
 import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
 import { createApp } from './bootstrap';
+import { AuthService } from './identity/auth.service';
+import { Directory } from './identity/directory';
 import { readSettings } from './settings/app-settings';
 
 const DEMO_DEALS = 400;
+/** Demo only, printed on start: the generated staff have no passwords of their own. */
+const DEMO_PASSWORD = 'tradeflow-demo';
 
 /** The demo's clock is fixed at its first load, so later starts recognise every command and add nothing. */
 function demoClock(dataDir: string): string {
@@ -14,6 +19,22 @@ function demoClock(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, until);
   return until;
+}
+
+/** Gives every generated staff member without a password the demo password, and says so. */
+async function openDemoSignIns(app: INestApplication): Promise<void> {
+  const directory = app.get(Directory);
+  const auth = app.get(AuthService);
+  const staff = directory.allUsers().filter((user) => user.active && user.role !== 'admin');
+  for (const user of staff) {
+    if (directory.passwordHash(user.userId) === undefined)
+      await auth.setPassword(user.userId, DEMO_PASSWORD, { userId: 'system', role: 'system' });
+  }
+  const manager = staff.find((user) => user.role === 'manager');
+  const rep = staff.find((user) => user.role === 'rep');
+  console.log(
+    `Demo sign-in (password ${DEMO_PASSWORD}): manager ${manager?.email ?? '-'}, rep ${rep?.email ?? '-'}`,
+  );
 }
 
 async function bootstrap(): Promise<void> {
@@ -32,6 +53,7 @@ async function bootstrap(): Promise<void> {
     );
   }
   const app = await createApp(settings);
+  if (process.argv.includes('--demo')) await openDemoSignIns(app);
   await app.listen(settings.port, settings.host);
   const where =
     settings.eventStore.kind === 'sqlite' ? settings.eventStore.file : settings.eventStore.url;

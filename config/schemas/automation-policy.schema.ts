@@ -55,6 +55,8 @@ class LifecycleRulesSchema {
 }
 
 export class AutomationPolicySchema extends PolicyHeaderSchema {
+  // A week: anything recorded later than that is history, whatever the window.
+  @IsInt() @Min(0) @Max(7 * 24 * 60) liveWindowMinutes!: number;
   @ValidateNested() @Type(() => StageTaskRulesSchema) stageTasks!: StageTaskRulesSchema;
   @ValidateNested() @Type(() => FollowUpRulesSchema) followUps!: FollowUpRulesSchema;
   @ValidateNested() @Type(() => StaleDealRulesSchema) staleDeals!: StaleDealRulesSchema;

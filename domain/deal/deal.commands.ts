@@ -149,6 +149,20 @@ export type TransferDealOwner = Command<
   { to: string; reason: string; cause?: Cause }
 >;
 
+/** Why the stale flag comes off: the deal moved again, or it was closed. */
+export const STALE_FLAG_CLEAR_REASONS = ['activity_resumed', 'deal_won', 'deal_lost'] as const;
+export type StaleFlagClearReason = (typeof STALE_FLAG_CLEAR_REASONS)[number];
+
+/**
+ * Automation only (the stale-deals saga): the deal has had no activity since `idleSince` for the
+ * stage's `staleAfterDays`; `taskId` names the "close as lost, with a reason?" task it raised.
+ */
+export type FlagDealStale = Command<
+  'FlagDealStale',
+  { idleSince: string; staleAfterDays: number; taskId?: string }
+>;
+export type ClearDealStaleFlag = Command<'ClearDealStaleFlag', { reason: StaleFlagClearReason }>;
+
 export type DealCommand =
   | OpenDeal
   | ChangeStage
@@ -170,4 +184,6 @@ export type DealCommand =
   | MarkLost
   | ReopenDeal
   | RecordPayment
-  | TransferDealOwner;
+  | TransferDealOwner
+  | FlagDealStale
+  | ClearDealStaleFlag;

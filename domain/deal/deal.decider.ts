@@ -17,6 +17,7 @@ import {
 import { DealEvent } from './deal.events';
 import { evolve } from './deal.evolve';
 import { recordPayment } from './deal.payments';
+import { clearStaleFlag, flagStale } from './deal.stale';
 import { changeStage, markLost, markWon, openDeal, reopenDeal } from './deal.pipeline';
 import {
   approveQuote,
@@ -78,6 +79,10 @@ export const decide = (
       return recordPayment(command, state, context);
     case 'TransferDealOwner':
       return transferOwner(command, state, context);
+    case 'FlagDealStale':
+      return flagStale(command, state, context);
+    case 'ClearDealStaleFlag':
+      return clearStaleFlag(command, state, context);
   }
 };
 

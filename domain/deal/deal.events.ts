@@ -8,6 +8,7 @@ import {
   ActivityKind,
   DeliveryRisk,
   MarginBand,
+  StaleFlagClearReason,
   QuoteLine,
   QuoteTier,
 } from './deal.commands';
@@ -189,6 +190,16 @@ export type DealOwnerTransferred = DomainEvent<
   { from: string; to: string; reason: string; cause: Cause }
 >;
 
+/** Raised by automation; `stage` is the open stage the deal sat in. */
+export type DealFlaggedStale = DomainEvent<
+  'DealFlaggedStale',
+  { idleSince: string; staleAfterDays: number; stage: string; taskId?: string }
+>;
+export type DealStaleFlagCleared = DomainEvent<
+  'DealStaleFlagCleared',
+  { idleSince: string; reason: StaleFlagClearReason }
+>;
+
 export type DealEvent =
   | DealOpened
   | DealStageChanged
@@ -212,4 +223,6 @@ export type DealEvent =
   | DealReopened
   | DealPaymentRecorded
   | DealPaidInFull
-  | DealOwnerTransferred;
+  | DealOwnerTransferred
+  | DealFlaggedStale
+  | DealStaleFlagCleared;

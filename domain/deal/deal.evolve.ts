@@ -84,6 +84,12 @@ const evolveDeal = (deal: Deal, event: DealEvent): Deal => {
       return { ...deal, paidInFull: true };
     case 'DealOwnerTransferred':
       return { ...deal, ownerId: event.data.to };
+    case 'DealFlaggedStale':
+      return { ...deal, staleFlag: { ...event.data } };
+    case 'DealStaleFlagCleared': {
+      const { staleFlag: _cleared, ...rest } = deal;
+      return rest;
+    }
   }
 };
 

@@ -39,6 +39,15 @@ export interface Deal {
   totalPaid: Money;
   latestPaymentOn?: string;
   paidInFull: boolean;
+  /** Set by automation when the deal went idle for its stage's stale days; absent otherwise. */
+  staleFlag?: StaleFlag;
+}
+
+export interface StaleFlag {
+  idleSince: string;
+  staleAfterDays: number;
+  stage: string;
+  taskId?: string;
 }
 
 export type DealState = { status: 'none' } | Deal;

@@ -7,6 +7,7 @@ import type { WorkingInterval } from '../calendar/business-calendar';
  * every decision taken under it names its id and version.
  */
 export const AUTOMATION_POLICY_ID = 'automation.default';
+export const DEFAULT_LIVE_WINDOW_MINUTES = 60;
 
 export interface StageTaskRules {
   /**
@@ -41,6 +42,12 @@ export interface LifecycleRules {
 export interface AutomationPolicy {
   id: string;
   version: number;
+  /**
+   * An event recorded later than this after its `occurredAt` (or any import) is not live: it
+   * starts no task, reminder, timer or lifecycle move, as the SLA policy's window starts no clock.
+   * Absent in versions published before the field existed: `DEFAULT_LIVE_WINDOW_MINUTES`.
+   */
+  liveWindowMinutes?: number;
   stageTasks: StageTaskRules;
   followUps: FollowUpRules;
   staleDeals: StaleDealRules;

@@ -6,6 +6,7 @@ import {
   Param,
   Patch,
   Post,
+  Query,
   Res,
   UseFilters,
 } from '@nestjs/common';
@@ -16,7 +17,7 @@ import { CommandOptionsDto } from '../http/command-options.dto';
 import { CommandSender, WriteHeaders, WriteResult } from '../http/command-sender';
 import { RecordIdPipe } from '../http/record-id.pipe';
 import { Write } from '../http/write-headers.decorator';
-import { HistoryEntry, RecordReader, RecordView } from '../records/record-reader';
+import { RecordReader, RecordView } from '../records/record-reader';
 import { changedFields, writeOptions } from './account-writes';
 import {
   ChangeGradeDto,
@@ -28,6 +29,10 @@ import {
 import { Allow, SALES } from '../identity/access.decorators';
 import { DedupConflictFilter } from '../dedup/dedup-conflict.filter';
 import { RegistrationDedup } from '../dedup/registration-dedup';
+import { AsOfQueryDto } from '../audit/as-of/as-of-query.dto';
+import { AsOfReader, AsOfView } from '../audit/as-of/as-of-reader';
+import { timePointOf } from '../audit/as-of/time-point';
+import { DescribedHistoryEntry, RecordHistory } from '../audit/history/record-history';
 
 @ApiTags('accounts')
 @Allow(...SALES)
@@ -37,6 +42,8 @@ export class AccountsController {
     private readonly sender: CommandSender,
     private readonly records: RecordReader,
     private readonly dedup: RegistrationDedup,
+    private readonly asOf: AsOfReader,
+    private readonly histories: RecordHistory,
   ) {}
 
   @Post()
@@ -71,20 +78,30 @@ export class AccountsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'The account as it stands; ETag is its revision, for If-Match' })
+  @ApiOperation({
+    summary:
+      'The account as it stands, or as of a past date (asOf) as known at an instant (knownAt); ETag is the revision shown',
+  })
   async account(
     @Param('id', RecordIdPipe) id: string,
+    @Query() at: AsOfQueryDto,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<RecordView<Account>> {
-    const view = await this.records.read<Account>('account', id);
+  ): Promise<RecordView<Account> | AsOfView<Account>> {
+    const point = timePointOf(at);
+    const view = point
+      ? await this.asOf.read<Account>('account', id, point)
+      : await this.records.read<Account>('account', id);
     response.setHeader('ETag', `"${view.revision}"`);
     return view;
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: 'Every change to the account: who, when, why' })
-  history(@Param('id', RecordIdPipe) id: string): Promise<HistoryEntry[]> {
-    return this.records.history('account', id);
+  @ApiOperation({
+    summary:
+      'Every change to the account in business language: who or what, when, why, and the chain it belongs to',
+  })
+  history(@Param('id', RecordIdPipe) id: string): Promise<DescribedHistoryEntry[]> {
+    return this.histories.of('account', id);
   }
 
   @Patch(':id')

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { assignLeadCommand, chooseOwner } from '../../domain/assignment/choose-owner';
 import { evolveRotation } from '../../domain/assignment/rotation';
-import { AssignLead, InitialOwner } from '../../domain/lead/lead.commands';
+import { AssignLead, InitialOwner, LeadCommand } from '../../domain/lead/lead.commands';
 import { AssignmentPolicy } from '../../domain/policies/assignment-policy';
 import { CalendarPolicy } from '../../domain/policies/calendar-policy';
 import { InquiryChannel } from '../../domain/shared/channels';
+import { refuse } from '../../domain/shared/validation';
 import { AGGREGATES } from '../commands/aggregates';
 import { CommandEnvelope, CommandOutcome, EventOrigin } from '../commands/command-envelope';
 import { CommandPipeline } from '../commands/command-pipeline';
@@ -138,8 +139,56 @@ export class LeadAssignment {
     }
   }
 
-  private decideInTurn(facts: NewLeadFacts, commandId: string) {
-    const decided = this.queue.then(() => this.decide(facts, commandId));
+  /**
+   * Hands an open lead to another owner under the rules in force (an SLA ladder's reassign rung):
+   * the current owner is left out of every pool, and the rule that chose is the event's cause. No
+   * other owner to be had (the fallback is the current owner) is a refusal, not a no-op.
+   */
+  async reassign(
+    facts: Omit<NewLeadFacts, 'accountOwnerId'>,
+    fromOwnerId: string | undefined,
+    envelope: CommandEnvelope,
+  ): Promise<CommandOutcome> {
+    const decision = await this.decideInTurn(facts, envelope.commandId, fromOwnerId);
+    if (!decision) {
+      refuse('assignment.no_policy', 'No assignment policy is in force to reassign the lead by.');
+    }
+    try {
+      const { leadId, to, cause } = decision.command;
+      if (to === fromOwnerId) {
+        refuse(
+          'assignment.no_other_owner',
+          `The assignment rules have nobody but ${to} for this lead.`,
+          undefined,
+          { currentOwnerId: to },
+        );
+      }
+      const reason = envelope.reason
+        ? `${envelope.reason}; ${decision.command.reason}`
+        : decision.command.reason;
+      const command: LeadCommand =
+        fromOwnerId === undefined
+          ? { type: 'AssignLead', data: { leadId, to, reason, cause } }
+          : {
+              type: 'TransferLeadOwnership',
+              data: { leadId, from: fromOwnerId, to, reason, cause },
+            };
+      const outcome = await this.pipeline.execute(
+        AGGREGATES.lead.kind,
+        leadId,
+        command as never,
+        { ...envelope, cause, reason },
+        undefined,
+      );
+      if (!outcome.replayed) this.logAssigned(decision.command);
+      return outcome;
+    } finally {
+      this.pending.delete(decision);
+    }
+  }
+
+  private decideInTurn(facts: NewLeadFacts, commandId: string, excludedOwnerId?: string) {
+    const decided = this.queue.then(() => this.decide(facts, commandId, excludedOwnerId));
     this.queue = decided.catch(() => undefined);
     return decided;
   }
@@ -151,6 +200,7 @@ export class LeadAssignment {
   private async decide(
     facts: NewLeadFacts,
     commandId: string,
+    excludedOwnerId?: string,
   ): Promise<PendingDecision | undefined> {
     if (!this.policies.has('assignment.default') || !this.policies.has('calendars.default'))
       return undefined;
@@ -170,7 +220,10 @@ export class LeadAssignment {
       },
       this.policies.current<AssignmentPolicy>('assignment.default'),
       {
-        users: this.directory.directory.allUsers(),
+        // Left out of the directory, an excluded owner is in no pool (a listed member is skipped).
+        users: this.directory.directory
+          .allUsers()
+          .filter((user) => user.userId !== excludedOwnerId),
         teams: this.directory.directory.allTeams(),
         calendars: this.policies.current<CalendarPolicy>('calendars.default'),
         rotation,

@@ -2,6 +2,7 @@ import { ScoringPolicy } from '../../domain/policies/scoring-policy';
 import { accountDecider } from '../../domain/account/account.decider';
 import { automationDecider } from '../../domain/automation/automation.decider';
 import { dealDecider } from '../../domain/deal/deal.decider';
+import { erasureDecider } from '../../domain/privacy/erasure.decider';
 import { leadDecider } from '../../domain/lead/lead.decider';
 import { taskDecider } from '../../domain/task/task.decider';
 import { teamDecider } from '../../domain/identity/team.decider';
@@ -9,7 +10,15 @@ import { userDecider } from '../../domain/identity/user.decider';
 import { PolicyRegistry } from '../policies/policy-registry';
 import { AggregateKind } from './command-pipeline';
 
-export type AggregateName = 'lead' | 'account' | 'deal' | 'task' | 'user' | 'team' | 'automation';
+export type AggregateName =
+  | 'lead'
+  | 'account'
+  | 'deal'
+  | 'task'
+  | 'user'
+  | 'team'
+  | 'automation'
+  | 'erasure';
 
 interface AggregateEntry {
   // The pipeline is generic; each entry pairs a decider with the policies it is decided under.
@@ -44,6 +53,10 @@ export const AGGREGATES: Record<AggregateName, AggregateEntry> = {
   team: entry({ name: 'team', decider: teamDecider, creates: ['CreateTeam'] }, () => undefined),
   automation: entry(
     { name: 'automation', decider: automationDecider, creates: ['RecordAutomationDecision'] },
+    () => undefined,
+  ),
+  erasure: entry(
+    { name: 'erasure', decider: erasureDecider, creates: ['EraseSubject'] },
     () => undefined,
   ),
 };

@@ -1,16 +1,29 @@
-import { Body, Controller, Get, HttpStatus, Param, Post, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Deal } from '../../domain/deal/deal.state';
 import { WriteHeaders, WriteResult } from '../http/command-sender';
 import { RecordIdPipe } from '../http/record-id.pipe';
 import { Write } from '../http/write-headers.decorator';
-import { HistoryEntry, RecordReader, RecordView } from '../records/record-reader';
+import { RecordReader, RecordView } from '../records/record-reader';
 import { DealAccounts } from './deal-accounts';
 import { DealCommands } from './deal-commands';
 import { DealWrite, RevisionEtag } from './deal-routes';
 import { ChangeStageDto, LogActivityDto, TransferDealOwnerDto } from './dto/deal-commands.dto';
 import { OpenDealDto } from './dto/open-deal.dto';
 import { Allow, SALES } from '../identity/access.decorators';
+import { AsOfQueryDto } from '../audit/as-of/as-of-query.dto';
+import { AsOfReader, AsOfView } from '../audit/as-of/as-of-reader';
+import { timePointOf } from '../audit/as-of/time-point';
+import { DescribedHistoryEntry, RecordHistory } from '../audit/history/record-history';
 
 @ApiTags('deals')
 @Allow(...SALES)
@@ -21,6 +34,8 @@ export class DealsController {
     private readonly deals: DealCommands,
     private readonly accounts: DealAccounts,
     private readonly records: RecordReader,
+    private readonly asOf: AsOfReader,
+    private readonly histories: RecordHistory,
   ) {}
 
   @Post()
@@ -54,15 +69,25 @@ export class DealsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'The deal as it stands; the ETag is its revision, for If-Match' })
-  deal(@Param('id', RecordIdPipe) id: string): Promise<RecordView<Deal>> {
-    return this.records.read<Deal>('deal', id);
+  @ApiOperation({
+    summary:
+      'The deal as it stands, or as of a past date (asOf) as known at an instant (knownAt); the ETag is the revision shown',
+  })
+  deal(
+    @Param('id', RecordIdPipe) id: string,
+    @Query() at: AsOfQueryDto,
+  ): Promise<RecordView<Deal> | AsOfView<Deal>> {
+    const point = timePointOf(at);
+    return point ? this.asOf.read<Deal>('deal', id, point) : this.records.read<Deal>('deal', id);
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: 'Every change to the deal, with who made it, when and why' })
-  history(@Param('id', RecordIdPipe) id: string): Promise<HistoryEntry[]> {
-    return this.records.history('deal', id);
+  @ApiOperation({
+    summary:
+      'Every change to the deal in business language: who or what, when, why, and the chain it belongs to',
+  })
+  history(@Param('id', RecordIdPipe) id: string): Promise<DescribedHistoryEntry[]> {
+    return this.histories.of('deal', id);
   }
 
   @Post(':id/stage')

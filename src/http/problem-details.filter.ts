@@ -34,6 +34,8 @@ function domainStatus(code: string): number {
   if (code.startsWith('report.')) return 400;
   // Another record holds the same exact dedup key, or is being created with it right now.
   if (code === 'account.duplicate' || code === 'dedup.key_pending') return 409;
+  // The subject was already erased under another request reference.
+  if (code === 'erasure.already_erased') return 409;
   if (
     code.startsWith('auth.') ||
     code.endsWith('forbidden') ||

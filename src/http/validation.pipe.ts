@@ -1,5 +1,8 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, InputProblem } from './problem-details';
+import { cacheValidationMetadata } from './validation-metadata-cache';
+
+cacheValidationMetadata();
 
 /** class-validator constraint names become stable codes: `isEmail` → `validation.is_email`. */
 const codeOf = (constraint: string): string =>

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type SubjectErased, subjectRecordIds } from '../../domain/privacy/erasure.events';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { ERASED, PersonalDataCipher } from '../personal-data/personal-data-cipher';
 
@@ -43,6 +44,8 @@ const EVENT_TYPES = [
   'DealLost',
   'DealReopened',
   'DealActivityLogged',
+  // An erased person's addresses are forgotten at once, as a restart would read them: "[erased]".
+  'SubjectErased',
 ];
 const PAGE = 500;
 
@@ -130,6 +133,7 @@ export class AddressBook {
   }
 
   private apply(event: RecordedEvent): void {
+    if (event.type === 'SubjectErased') return this.forget(event.data as unknown as SubjectErased);
     const commandId = event.metadata.commandId;
     if (commandId?.startsWith('email:') && !this.archived.has(commandId)) {
       const aggregate = event.streamName.startsWith('deal-') ? 'deal' : 'lead';
@@ -189,6 +193,14 @@ export class AddressBook {
           if (this.contacts.get(contactId)?.accountId === accountId)
             this.contacts.delete(contactId);
         }
+    }
+  }
+
+  private forget(erased: SubjectErased): void {
+    for (const leadId of subjectRecordIds(erased, 'lead')) this.leads.delete(leadId);
+    for (const contactId of subjectRecordIds(erased, 'contact')) {
+      const contact = this.contacts.get(contactId);
+      if (contact) contact.email = undefined;
     }
   }
 

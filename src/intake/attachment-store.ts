@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SUBJECT_KEY_STORE, SubjectKeyStore } from '../personal-data/subject-key-store';
 import { APP_SETTINGS, AppSettings } from '../settings/app-settings';
@@ -52,15 +52,39 @@ export class AttachmentStore {
     return Buffer.concat([decipher.update(stored.subarray(32)), decipher.final()]);
   }
 
+  /**
+   * Deletes every file kept for an erased subject. Their key is gone already, so the bytes were
+   * unreadable; deleting them leaves no ciphertext to wait for a broken cipher. Answers how many.
+   */
+  async forget(subject: string): Promise<number> {
+    const name = fileName(subject);
+    const folders = await readdir(this.root()).catch(() => [] as string[]);
+    let removed = 0;
+    for (const sha256 of folders) {
+      const folder = join(this.root(), sha256);
+      const files = await readdir(folder).catch(() => [] as string[]);
+      for (const file of files.filter((f) => f === name || f.startsWith(`${name}.`))) {
+        await rm(join(folder, file), { force: true });
+        removed++;
+      }
+      // Another subject's copy of the same file keeps the folder.
+      if (files.length > 0 && (await readdir(folder)).length === 0)
+        await rmdir(folder).catch(() => undefined);
+    }
+    return removed;
+  }
+
   private root(): string {
     return join(this.settings.dataDir, 'attachments');
   }
 
   private path(sha256: string, subject: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('Not a sha256 hex digest');
-    return join(this.root(), sha256, subject.replace(/[^A-Za-z0-9-]/g, '_'));
+    return join(this.root(), sha256, fileName(subject));
   }
 }
+
+const fileName = (subject: string): string => subject.replace(/[^A-Za-z0-9-]/g, '_');
 
 const exists = (file: string) =>
   stat(file).then(

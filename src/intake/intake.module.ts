@@ -15,5 +15,7 @@ import { MailIngestController } from './mail-ingest.controller';
 @Module({
   controllers: [LeadImportController, CustomerImportController, MailIngestController],
   providers: [LeadImport, CustomerImport, MailIngest, AddressBook, AttachmentStore],
+  // Erasure makes the address book forget a person at once.
+  exports: [AddressBook],
 })
 export class IntakeModule {}

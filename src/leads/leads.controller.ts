@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CLOCK, Clock } from '../shared/clock';
 import { LeadAssignment, ReceiptAssignment } from '../assignment/lead-assignment';
 import { KeyedHasher } from '../personal-data/keyed-hash';
@@ -11,7 +11,7 @@ import { CommandOptionsDto } from '../http/command-options.dto';
 import { CommandSender, WriteHeaders, WriteResult } from '../http/command-sender';
 import { RecordIdPipe } from '../http/record-id.pipe';
 import { Write } from '../http/write-headers.decorator';
-import { HistoryEntry, RecordReader, RecordView } from '../records/record-reader';
+import { RecordReader, RecordView } from '../records/record-reader';
 import { ConversionResult, ConvertLeadCommand } from './convert-lead.handler';
 import {
   ChangeOwnerDto,
@@ -25,6 +25,10 @@ import {
 import { ReceiveInquiryDto } from './dto/receive-inquiry.dto';
 import { Allow, SALES } from '../identity/access.decorators';
 import { AccountKeys } from '../dedup/account-keys';
+import { AsOfQueryDto } from '../audit/as-of/as-of-query.dto';
+import { AsOfReader, AsOfView } from '../audit/as-of/as-of-reader';
+import { timePointOf } from '../audit/as-of/time-point';
+import { DescribedHistoryEntry, RecordHistory } from '../audit/history/record-history';
 
 /** Back-dated by more than this, an inquiry is history being entered, not a live one: no SLA clock. */
 const LIVE_WINDOW_MS = 60 * 60 * 1000;
@@ -46,6 +50,8 @@ export class LeadsController {
     private readonly assignment: LeadAssignment,
     private readonly hasher: KeyedHasher,
     private readonly accountKeys: AccountKeys,
+    private readonly asOf: AsOfReader,
+    private readonly histories: RecordHistory,
   ) {}
 
   @Post('inquiries')
@@ -127,18 +133,29 @@ export class LeadsController {
   }
 
   @Get('leads/:id')
+  @ApiOperation({
+    summary: 'The lead as it stands, or as of a past date (asOf) as known at an instant (knownAt)',
+  })
   async lead(
     @Param('id', RecordIdPipe) id: string,
+    @Query() at: AsOfQueryDto,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<RecordView<Lead>> {
-    const view = await this.records.read<Lead>('lead', id);
+  ): Promise<RecordView<Lead> | AsOfView<Lead>> {
+    const point = timePointOf(at);
+    const view = point
+      ? await this.asOf.read<Lead>('lead', id, point)
+      : await this.records.read<Lead>('lead', id);
     response.setHeader('ETag', `"${view.revision}"`);
     return view;
   }
 
   @Get('leads/:id/history')
-  history(@Param('id', RecordIdPipe) id: string): Promise<HistoryEntry[]> {
-    return this.records.history('lead', id);
+  @ApiOperation({
+    summary:
+      'Every change to the lead in business language: who or what, when, why, and the chain it belongs to',
+  })
+  history(@Param('id', RecordIdPipe) id: string): Promise<DescribedHistoryEntry[]> {
+    return this.histories.of('lead', id);
   }
 
   @Post('leads/:id/owner')

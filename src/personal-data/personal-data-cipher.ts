@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ERASED } from '../../domain/privacy/erased';
 import { SubjectKeyStore } from './subject-key-store';
 
-export const ERASED = '[erased]';
+export { ERASED };
 
 /** One data subject's personal fields in an event. Paths are dot-separated; `list[].field` expands. */
 export interface PersonalFieldGroup {
@@ -25,6 +26,10 @@ interface SealedEnvelope {
 }
 
 const ENVELOPES = '$personal';
+
+/** Whose personal fields a stored event seals, read without opening anything. */
+export const sealedSubjects = (data: Record<string, unknown>): string[] =>
+  ((data[ENVELOPES] as SealedEnvelope[] | undefined) ?? []).map((envelope) => envelope.subject);
 
 /**
  * Moves personal fields out of event data into AES-256-GCM envelopes, one per data subject,

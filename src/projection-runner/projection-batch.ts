@@ -2,6 +2,7 @@ import type { DocumentRef, Projection, ProjectionView } from '../../projections/
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { FieldValue, ReadDocument, ReadStore, ReadWrite } from '../read-store/read-store.port';
 import { DocumentCache } from './document-cache';
+import { jsonClone } from './json-clone';
 
 /** Maps a projection's logical collection names to the physical ones of one build generation. */
 export type CollectionNames = (logical: string) => string;
@@ -11,6 +12,18 @@ interface Counter {
   fields?: Record<string, FieldValue>;
 }
 
+/** Per collection, per id. */
+type ByCollection<T> = Map<string, Map<string, T>>;
+
+function entry<T>(map: ByCollection<T>, collection: string): Map<string, T> {
+  let ids = map.get(collection);
+  if (!ids) {
+    ids = new Map();
+    map.set(collection, ids);
+  }
+  return ids;
+}
+
 /**
  * Applies one batch of events to a projection: loads what the events read, runs `apply`
  * synchronously over a view that lays the batch's writes over the loaded documents, and returns
@@ -18,11 +31,11 @@ interface Counter {
  */
 export class ProjectionBatch implements ProjectionView {
   /** What `reads` named or the batch wrote: anything else is a projection bug, cached or not. */
-  private readonly declared = new Set<string>();
-  /** Each document's last put or delete in the batch: only its final state is written. */
-  private readonly writes = new Map<string, ReadWrite>();
+  private readonly declared: ByCollection<true> = new Map();
+  /** Each document's last put (the document) or delete (null): only its final state is written. */
+  private readonly writes: ByCollection<ReadDocument | null> = new Map();
   /** Increments on documents not loaded collapse into one write per document. */
-  private readonly blind = new Map<string, { collection: string; id: string; counter: Counter }>();
+  private readonly blind: ByCollection<Counter> = new Map();
 
   constructor(
     private readonly projection: Projection,
@@ -33,10 +46,11 @@ export class ProjectionBatch implements ProjectionView {
 
   /** Loads what the events read and the cache does not hold; may be called again for more events. */
   async load(store: ReadStore, events: RecordedEvent[]): Promise<void> {
-    await this.loadRefs(
-      store,
-      events.flatMap((event) => this.projection.reads?.(event) ?? []),
-    );
+    const reads = this.projection.reads;
+    if (!reads) return;
+    const refs: DocumentRef[] = [];
+    for (const event of events) for (const ref of reads(event)) refs.push(ref);
+    await this.loadRefs(store, refs);
   }
 
   /** Loads the documents named, for reads that come from something other than an event (a timer). */
@@ -44,24 +58,26 @@ export class ProjectionBatch implements ProjectionView {
     const wanted = new Map<string, Set<string>>();
     for (const ref of refs) {
       if (this.preloaded.has(ref.collection)) continue;
-      const k = key(ref.collection, ref.id);
-      this.declared.add(k);
-      if (this.cache.knows(k) || this.blind.has(k)) continue;
+      entry(this.declared, ref.collection).set(ref.id, true);
+      if (this.cache.knows(ref.collection, ref.id) || this.isBlind(ref.collection, ref.id))
+        continue;
       const ids = wanted.get(ref.collection) ?? new Set<string>();
       ids.add(ref.id);
       wanted.set(ref.collection, ids);
     }
     for (const [collection, ids] of wanted) {
       const found = await store.getMany(this.names(collection), [...ids]);
-      for (const id of ids) this.cache.set(key(collection, id), undefined);
-      for (const document of found) this.cache.set(key(collection, document.id), document);
+      for (const id of ids) this.cache.set(collection, id, undefined);
+      for (const document of found) this.cache.set(collection, document.id, document);
     }
   }
 
   /** Whether `get` may read every one of these documents in this batch. */
   mayRead(refs: DocumentRef[]): boolean {
     return refs.every(
-      (ref) => this.preloaded.has(ref.collection) || this.declared.has(key(ref.collection, ref.id)),
+      (ref) =>
+        this.preloaded.has(ref.collection) ||
+        (this.declared.get(ref.collection)?.has(ref.id) ?? false),
     );
   }
 
@@ -71,9 +87,20 @@ export class ProjectionBatch implements ProjectionView {
 
   /** Each document's final state, then the collapsed blind increments. */
   drain(): ReadWrite[] {
-    const writes = [...this.writes.values()];
-    for (const { collection, id, counter } of this.blind.values()) {
-      writes.push({ kind: 'increment', collection: this.names(collection), id, ...counter });
+    const writes: ReadWrite[] = [];
+    for (const [logical, documents] of this.writes) {
+      const collection = this.names(logical);
+      for (const [id, document] of documents) {
+        writes.push(
+          document ? { kind: 'put', collection, document } : { kind: 'delete', collection, id },
+        );
+      }
+    }
+    for (const [logical, counters] of this.blind) {
+      const collection = this.names(logical);
+      for (const [id, counter] of counters) {
+        writes.push({ kind: 'increment', collection, id, ...counter });
+      }
     }
     return writes;
   }
@@ -81,30 +108,25 @@ export class ProjectionBatch implements ProjectionView {
   get<T extends ReadDocument = ReadDocument>(collection: string, id: string): T | undefined {
     const preloaded = this.preloaded.get(collection);
     if (preloaded) return preloaded.get(id) as T | undefined;
-    const k = key(collection, id);
-    if (!this.declared.has(k) || this.blind.has(k)) {
+    if (!this.declared.get(collection)?.has(id) || this.isBlind(collection, id)) {
       throw new UnreadDocumentError(this.projection.name, collection, id);
     }
-    return this.cache.get(k) as T | undefined;
+    return this.cache.get(collection, id) as T | undefined;
   }
 
   put(collection: string, document: ReadDocument): void {
-    const stored = structuredClone(document);
+    // A copy as the store will hold it: the caller may go on changing its object.
+    const stored = jsonClone(document);
+    if (typeof stored?.id !== 'string') {
+      throw new Error(`Put to ${collection}: the document needs a string id`);
+    }
     this.remember(collection, stored.id, stored);
-    this.writes.set(key(collection, stored.id), {
-      kind: 'put',
-      collection: this.names(collection),
-      document: stored,
-    });
+    entry(this.writes, collection).set(stored.id, stored);
   }
 
   delete(collection: string, id: string): void {
     this.remember(collection, id, undefined);
-    this.writes.set(key(collection, id), {
-      kind: 'delete',
-      collection: this.names(collection),
-      id,
-    });
+    entry(this.writes, collection).set(id, null);
   }
 
   increment(
@@ -113,27 +135,35 @@ export class ProjectionBatch implements ProjectionView {
     amounts: Record<string, number>,
     fields?: Record<string, FieldValue>,
   ): void {
-    const k = key(collection, id);
-    if (this.preloaded.has(collection) || (this.cache.knows(k) && !this.blind.has(k))) {
-      this.declared.add(k);
+    const preloaded = this.preloaded.get(collection);
+    if (preloaded || (this.cache.knows(collection, id) && !this.isBlind(collection, id))) {
       // Counters change in place: the cached document is this lane's own copy, and cloning it
       // for every increment was most of a rollup's cost.
-      const current = this.get(collection, id);
+      const current = preloaded ? preloaded.get(id) : this.cache.get(collection, id);
       const document: ReadDocument = current ?? { id };
       if (fields) Object.assign(document, fields);
       for (const field in amounts) {
         document[field] = ((document[field] as number | undefined) ?? 0) + amounts[field];
       }
-      if (!current) this.remember(collection, id, document);
-      this.writes.set(k, { kind: 'put', collection: this.names(collection), document });
+      if (current) {
+        if (!preloaded) entry(this.declared, collection).set(id, true);
+      } else {
+        this.remember(collection, id, document);
+      }
+      entry(this.writes, collection).set(id, document);
       return;
     }
-    const pending = this.blind.get(k) ?? { collection, id, counter: { amounts: {} } };
-    for (const [field, amount] of Object.entries(amounts)) {
-      pending.counter.amounts[field] = (pending.counter.amounts[field] ?? 0) + amount;
+    const counters = entry(this.blind, collection);
+    const pending = counters.get(id) ?? { amounts: {} };
+    for (const field in amounts) {
+      pending.amounts[field] = (pending.amounts[field] ?? 0) + amounts[field];
     }
-    if (fields) pending.counter.fields = { ...pending.counter.fields, ...fields };
-    this.blind.set(k, pending);
+    if (fields) pending.fields = { ...pending.fields, ...fields };
+    counters.set(id, pending);
+  }
+
+  private isBlind(collection: string, id: string): boolean {
+    return this.blind.get(collection)?.has(id) ?? false;
   }
 
   private remember(collection: string, id: string, document: ReadDocument | undefined): void {
@@ -143,14 +173,13 @@ export class ProjectionBatch implements ProjectionView {
       else preloaded.delete(id);
       return;
     }
-    const k = key(collection, id);
-    if (this.blind.has(k)) throw new UnreadDocumentError(this.projection.name, collection, id);
-    this.declared.add(k);
-    this.cache.set(k, document);
+    if (this.isBlind(collection, id)) {
+      throw new UnreadDocumentError(this.projection.name, collection, id);
+    }
+    entry(this.declared, collection).set(id, true);
+    this.cache.set(collection, id, document);
   }
 }
-
-const key = (collection: string, id: string) => `${collection}\u0000${id}`;
 
 /** A projection read or replaced a document it did not name in `reads`: a bug in the projection. */
 export class UnreadDocumentError extends Error {

@@ -31,6 +31,11 @@ export interface LaneDependencies {
   /** Documents a lane keeps in memory between transactions. */
   cacheLimit: number;
   leaseTtlMs: number;
+  /**
+   * A build generation nobody reads until it has caught up: its indexes are built once, when it
+   * first catches up, rather than kept up at every write (see EnsureOptions.deferIndexes).
+   */
+  deferIndexes?: boolean;
   log: (entry: Record<string, unknown>) => void;
 }
 
@@ -68,6 +73,7 @@ export class ProjectionLane {
   /** Resolves the first time the lane has applied everything stored. */
   readonly caughtUp: Promise<void>;
   private markCaughtUp!: () => void;
+  private indexesBuilt = false;
   protected stopping = false;
   protected cache = new DocumentCache(false, 0);
   private running?: Promise<void>;
@@ -163,7 +169,10 @@ export class ProjectionLane {
 
   private async prepare(): Promise<Map<string, Map<string, ReadDocument>>> {
     for (const spec of this.projection.collections) {
-      await this.deps.store.ensureCollection({ ...spec, name: this.collection(spec.name) });
+      await this.deps.store.ensureCollection(
+        { ...spec, name: this.collection(spec.name) },
+        { deferIndexes: this.deps.deferIndexes && !this.indexesBuilt },
+      );
     }
     const preloaded = new Map<string, Map<string, ReadDocument>>();
     for (const spec of this.projection.collections.filter((c) => c.preload)) {
@@ -199,6 +208,16 @@ export class ProjectionLane {
         ) {
           this.seenUpTo = head;
         }
+        // None of this lane's events lie between the checkpoint and the head seen before the read:
+        // go on from there, or a lane whose events are rare rescans the log after every append.
+        // The moved checkpoint is stored with the next commit.
+        if (
+          this.seenUpTo !== undefined &&
+          (this.checkpoint === undefined || comparePositions(this.seenUpTo, this.checkpoint) > 0)
+        ) {
+          this.checkpoint = this.seenUpTo;
+        }
+        await this.buildIndexes();
         this.state = 'live';
         this.markCaughtUp();
         this.deps.onProgress();
@@ -218,6 +237,15 @@ export class ProjectionLane {
         throw error;
       }
     }
+  }
+
+  /** Before anyone may read this generation: the indexes its build left out. */
+  private async buildIndexes(): Promise<void> {
+    if (this.indexesBuilt || !this.deps.deferIndexes) return;
+    for (const spec of this.projection.collections) {
+      await this.deps.store.buildIndexes(this.collection(spec.name));
+    }
+    this.indexesBuilt = true;
   }
 
   /** Caught up: waits for new events. A saga also fires the timers that fall due meanwhile. */
@@ -258,8 +286,9 @@ export class ProjectionLane {
       applied += page.length;
       // Give the event loop a turn between pages: a long catch-up must not freeze HTTP or leases.
       await new Promise((resolve) => setImmediate(resolve));
-      if (page.length < this.deps.batchSize || applied >= this.deps.flushEvery || this.stopping)
-        break;
+      // Pages from the shared reader may be short without the log having ended.
+      // A full cache ends the window too: it is trimmed only after a commit.
+      if (applied >= this.deps.flushEvery || this.cache.full || this.stopping) break;
       const next = await this.read(page[page.length - 1].position);
       if (next.length === 0) break;
       page = next;
@@ -296,7 +325,12 @@ export class ProjectionLane {
       : this.deps.events.readAll({ after, maxCount: this.deps.batchSize, filter });
   }
 
-  protected async opened(event: RecordedEvent): Promise<RecordedEvent> {
-    return { ...event, data: await this.deps.cipher.open(event.data) };
+  /** The event with its personal fields opened; once for all lanes reading it from the shared reader. */
+  protected opened(event: RecordedEvent): Promise<RecordedEvent> {
+    const open = async (sealed: RecordedEvent): Promise<RecordedEvent> => ({
+      ...sealed,
+      data: await this.deps.cipher.open(sealed.data),
+    });
+    return this.deps.reader ? this.deps.reader.openOnce(event, open) : open(event);
   }
 }

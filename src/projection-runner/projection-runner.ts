@@ -42,6 +42,9 @@ export type LaneFactory = (
   generation: number,
 ) => ProjectionLane;
 
+const projectionLane: LaneFactory = (deps, projection, generation) =>
+  new ProjectionLane(deps, projection, generation);
+
 const BEHIND_CAP = 10_000;
 const SYNC_INTERVAL_MS = 2_000;
 /** Other instances may still read a superseded generation until their next registry sync. */
@@ -69,8 +72,12 @@ export class ProjectionRunner {
     private readonly projections: Projection[],
     private readonly readModels: ReadModels,
     /** Sagas run in lanes of their own kind, with timers and an outbox. */
-    private readonly makeLane: LaneFactory = (deps, projection, generation) =>
-      new ProjectionLane(deps, projection, generation),
+    private readonly makeLane: LaneFactory = projectionLane,
+    /**
+     * Whether a build generation's indexes wait until it has caught up. Projection lanes never
+     * query their own collections, so they may; a saga lane queries its timers while building.
+     */
+    private readonly deferBuildIndexes = makeLane === projectionLane,
   ) {
     this.reader = new SharedEventReader(deps.events);
   }
@@ -263,7 +270,7 @@ export class ProjectionRunner {
     const build = entry.building;
     if (!build || build.version !== projection.version) return;
     if (this.building.get(projection.name)?.generation === build.generation) return;
-    const lane = this.newLane(projection, build.generation);
+    const lane = this.newLane(projection, build.generation, this.deferBuildIndexes);
     this.building.set(projection.name, lane);
     void lane.caughtUp.then(() => this.switchOver(projection, lane));
   }
@@ -324,10 +331,11 @@ export class ProjectionRunner {
     });
   }
 
-  private newLane(projection: Projection, generation: number): ProjectionLane {
+  private newLane(projection: Projection, generation: number, building = false): ProjectionLane {
     const lane = this.makeLane(
       {
         ...this.deps,
+        deferIndexes: building,
         reader: this.reader,
         newEvents: this.newEvents,
         onProgress: () => this.progress.notify(),

@@ -3,10 +3,14 @@ import { comparePositions } from '../event-store/event-store.port';
 
 const PAGE = 1000;
 
+type Open = (event: RecordedEvent) => Promise<RecordedEvent>;
+
 /**
- * One read of the log for every lane that follows near its end: recent events are kept in a
- * window, and each lane takes its own filtered slice of it, instead of each reading and parsing
- * every new event itself. A lane behind the window reads the store directly.
+ * One read of the log for every lane that follows it, whether catching up or near the end: recent
+ * events are kept in a window, and each lane takes its own filtered slice of it, instead of each
+ * reading and parsing every event itself. A slice covers at most `maxCount` events of the log, so
+ * lanes with few event types do not race ahead of the others and out of the window. A lane behind
+ * the window reads the store directly.
  */
 export class SharedEventReader {
   /** Consecutive events of the log, in order, starting right after `windowAfter`. */
@@ -14,11 +18,24 @@ export class SharedEventReader {
   private windowAfter: string | undefined = undefined;
   private started = false;
   private fetching?: Promise<number>;
+  /** Personal data opened once for every lane that shows it, while the event is in the window. */
+  private readonly opened = new Map<RecordedEvent, Promise<RecordedEvent>>();
 
   constructor(
     private readonly store: EventStore,
     private readonly capacity = 20_000,
   ) {}
+
+  /** `open(event)`, shared by the lanes that ask for the same event object. */
+  openOnce(event: RecordedEvent, open: Open): Promise<RecordedEvent> {
+    if (!this.holds(event)) return open(event);
+    let opened = this.opened.get(event);
+    if (!opened) {
+      opened = open(event);
+      this.opened.set(event, opened);
+    }
+    return opened;
+  }
 
   /** Up to `maxCount` events after `after` that pass `filter`; none only when none are stored. */
   async read(
@@ -33,6 +50,12 @@ export class SharedEventReader {
       // Nothing in the window for this lane: the log may have grown since.
       if ((await this.extend()) === 0) return [];
     }
+  }
+
+  private holds(event: RecordedEvent): boolean {
+    if (this.window.length === 0) return false;
+    const at = this.indexAfter(event.position) - 1;
+    return at >= 0 && this.window[at] === event;
   }
 
   /** The window can answer for `after` when `after` lies inside it (or at its start). */
@@ -54,11 +77,14 @@ export class SharedEventReader {
     const prefixes = filter.streamPrefixes;
     let index = after === undefined || after === this.windowAfter ? 0 : this.indexAfter(after);
     const found: RecordedEvent[] = [];
-    for (; index < this.window.length && found.length < maxCount; index += 1) {
-      const event = this.window[index];
-      if (types && !types.has(event.type)) continue;
-      if (prefixes && !prefixes.some((prefix) => event.streamName.startsWith(prefix))) continue;
-      found.push(event);
+    while (found.length === 0 && index < this.window.length) {
+      const end = Math.min(this.window.length, index + maxCount);
+      for (; index < end; index += 1) {
+        const event = this.window[index];
+        if (types && !types.has(event.type)) continue;
+        if (prefixes && !prefixes.some((prefix) => event.streamName.startsWith(prefix))) continue;
+        found.push(event);
+      }
     }
     return found;
   }
@@ -85,6 +111,7 @@ export class SharedEventReader {
         this.window.push(...page);
         if (this.window.length > this.capacity) {
           const dropped = this.window.splice(0, this.window.length - this.capacity);
+          for (const event of dropped) this.opened.delete(event);
           this.windowAfter = dropped[dropped.length - 1].position;
         }
         return page.length;

@@ -78,8 +78,21 @@ export interface SearchHit {
   score: number;
 }
 
+export interface EnsureOptions {
+  /**
+   * For a collection nobody reads until it is complete (a build generation): the adapter may leave
+   * its declared indexes and text index out until {@link ReadStore.buildIndexes}, and build them in
+   * one pass over the finished documents instead of keeping them up at every write. Meanwhile
+   * finds and counts still answer (unindexed), and search refuses. An ensure without this option
+   * builds whatever an earlier one left out.
+   */
+  deferIndexes?: boolean;
+}
+
 export interface ReadStore {
-  ensureCollection(spec: CollectionSpec): Promise<void>;
+  ensureCollection(spec: CollectionSpec, options?: EnsureOptions): Promise<void>;
+  /** Builds what a deferred ensureCollection left out; nothing when the collection is complete. */
+  buildIndexes(name: string): Promise<void>;
   dropCollection(name: string): Promise<void>;
   get(collection: string, id: string): Promise<ReadDocument | undefined>;
   /** In the order of `ids`; missing ids are left out. */

@@ -123,6 +123,15 @@ export class AccountMatcher {
     this.phones = undefined;
   }
 
+  /** Erased contacts' phones, as a restart would read them ("[erased]": no number). */
+  forgetPhones(contactIds: string[]): void {
+    for (const contactId of contactIds) {
+      const contact = this.contacts.get(contactId);
+      if (contact) contact.phone = undefined;
+    }
+    this.phones = undefined;
+  }
+
   /** Accounts with a contact under this phone, read in `country` when written nationally. */
   phoneHolders(
     raw: string | undefined,

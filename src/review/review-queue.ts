@@ -8,6 +8,8 @@ import {
 import { randomUUID } from 'node:crypto';
 import { reviewReasons, ReviewEntry } from '../../domain/dedup/review';
 import { DedupPolicy } from '../../domain/policies/dedup-policy';
+import { ERASED } from '../../domain/privacy/erased';
+import { type SubjectErased, subjectRecordIds } from '../../domain/privacy/erasure.events';
 import { DomainError } from '../../domain/shared/domain-error';
 import { AccountKeys } from '../dedup/account-keys';
 import { WrongExpectedRevisionError } from '../event-store/event-store.errors';
@@ -54,8 +56,8 @@ interface Inquirer {
 const POLICY_ID = 'dedup.default';
 const SYSTEM: EventActor = { userId: 'system', role: 'system' };
 const FILTER = {
-  streamPrefixes: ['account-', 'lead-', 'review-'],
-  eventTypes: [...ACCOUNT_MATCH_EVENTS, 'InquiryReceived', ...REVIEW_EVENTS],
+  streamPrefixes: ['account-', 'lead-', 'review-', 'erasure-'],
+  eventTypes: [...ACCOUNT_MATCH_EVENTS, 'InquiryReceived', ...REVIEW_EVENTS, 'SubjectErased'],
 };
 const PAGE = 500;
 /** How often the queue looks for new inquiries without being asked. */
@@ -195,6 +197,7 @@ export class ReviewQueue implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async apply(event: RecordedEvent): Promise<void> {
     if (event.type === 'InquiryReceived') return this.review(event);
+    if (event.type === 'SubjectErased') return this.forget(event.data as unknown as SubjectErased);
     if (event.streamName.startsWith('account-')) return this.matcher.apply(event);
     if (!event.streamName.startsWith('review-')) return;
     const reviewId = idOf(event.streamName);
@@ -214,6 +217,20 @@ export class ReviewQueue implements OnApplicationBootstrap, BeforeApplicationShu
     item.status = event.type === DEDUP_REVIEW_CONFIRMED ? 'confirmed' : 'dismissed';
     item.decision = { by: data.by, reason: data.reason, at: event.metadata.occurredAt };
     item.revision = event.revision;
+  }
+
+  /**
+   * An erased person's values, as a restart would read them: the phone their inquiry was queued
+   * under reads "[erased]", and their phone as a contact no longer matches inquiries.
+   */
+  private forget(erased: SubjectErased): void {
+    const leads = new Set(subjectRecordIds(erased, 'lead'));
+    for (const item of this.items.values()) {
+      if (leads.has(item.leadId) && item.evidence.phone !== undefined) {
+        item.evidence = { ...item.evidence, phone: ERASED };
+      }
+    }
+    this.matcher.forgetPhones(subjectRecordIds(erased, 'contact'));
   }
 
   /** Opens a review item per account the inquiry's phone or company name points to. */

@@ -1,19 +1,21 @@
 import type { Projection } from '../../projections/projection';
-import type { Saga, SagaCommand, SagaTimer } from '../../sagas/saga';
+import type { Saga, SagaTimer } from '../../sagas/saga';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import { LaneDependencies, ProjectionLane } from '../projection-runner/projection-lane';
 import { ProjectionBatch } from '../projection-runner/projection-batch';
 import type { Lease, ReadDocument } from '../read-store/read-store.port';
+import { CommandDispatch, sendOutboxEntries } from './outbox-sender';
 import { SagaWindow } from './saga-window';
 
 export const TIMERS = 'timers';
 export const OUTBOX = 'outbox';
 
-/** Sends one decided command; resolves when it is recorded (or was already), rejects to retry later. */
-export type CommandDispatch = (command: SagaCommand, saga: string) => Promise<void>;
+export type { CommandDispatch };
 
 export interface SagaLaneDependencies extends LaneDependencies {
   dispatch: CommandDispatch;
+  /** Most stored timers one window loads (catching up / live); more wait for the next window. */
+  timersPerWindow?: { catchingUp: number; live: number };
 }
 
 /** A saga as the lanes see it: its documents plus its timers and its outbox. */
@@ -32,7 +34,8 @@ export const sagaAsProjection = (saga: Saga): Projection => ({
   },
 });
 
-const LIVE_TIMERS_PER_ROUND = 500;
+const TIMERS_PER_WINDOW = { catchingUp: 10_000, live: 500 };
+const OUTBOX_PAGE = 1000;
 
 /**
  * A projection lane that also keeps timers and an outbox. Events and due timers are applied in saga
@@ -59,18 +62,26 @@ export class SagaLane extends ProjectionLane {
       (latest, e) => (e.metadata.occurredAt > latest ? e.metadata.occurredAt : latest),
       '',
     );
-    await window.loadTimersDueBefore(horizon);
+    await window.loadTimersDueBefore(horizon, false, this.timersPerWindow.catchingUp);
     await window.batch.load(this.deps.store, events);
     let applied: RecordedEvent | undefined;
     for (const event of events) {
+      if (!window.knowsTimersBefore(event.metadata.occurredAt)) {
+        // More timers fall due before this event than one window loads: fire those loaded now,
+        // and the rest in the next windows, before the event.
+        window.fireDue(event.metadata.occurredAt, false);
+        break;
+      }
       if (!window.fireDue(event.metadata.occurredAt, false)) break;
       const opened = this.projection.personalData ? await this.opened(event) : event;
       this.applyOne(opened, () => window.handle(opened));
       applied = event;
     }
     if (!applied) {
-      // A timer due first needs documents nobody has read yet: load them and go again.
+      // A timer due first needs documents nobody has read yet, or more timers are due first than
+      // one window loads: commit what fired, load again and go on.
       await window.commit(lease, this.checkpoint, this.checkpointName);
+      await this.sendOutbox();
       return;
     }
     await window.commit(lease, applied.position, this.checkpointName);
@@ -89,7 +100,7 @@ export class SagaLane extends ProjectionLane {
   ): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     const window = await this.openWindow(preloaded);
-    const due = await window.loadTimersDueBefore(now, true, LIVE_TIMERS_PER_ROUND);
+    const due = await window.loadTimersDueBefore(now, true, this.timersPerWindow.live);
     if (due > 0) {
       window.fireDue(now, true);
       await window.commit(lease, this.checkpoint, this.checkpointName);
@@ -103,7 +114,11 @@ export class SagaLane extends ProjectionLane {
     const untilNext = next[0]
       ? Date.parse(next[0].dueAt as string) - this.deps.clock.now().getTime()
       : 1000;
-    await this.deps.newEvents.wait(Math.max(10, Math.min(1000, untilNext)), signals);
+    await this.deps.newEvents.wait(Math.max(1, Math.min(1000, Math.ceil(untilNext))), signals);
+  }
+
+  private get timersPerWindow() {
+    return this.sagaDeps.timersPerWindow ?? TIMERS_PER_WINDOW;
   }
 
   protected override async resume(): Promise<void> {
@@ -136,27 +151,35 @@ export class SagaLane extends ProjectionLane {
     return ((last[0]?.sequence as number | undefined) ?? 0) + 1;
   }
 
-  /** Sends the recorded decisions in order; one that fails stays for the next round. */
+  /**
+   * Sends the recorded decisions, each record's in order, and removes those recorded; one that
+   * fails stays, with its record's later ones, for the next round.
+   */
   private async sendOutbox(): Promise<void> {
-    const pending = await this.deps.store.find(this.collection(OUTBOX), {
-      sort: [['sequence', 'asc']],
-      limit: 1000,
-    });
-    for (const entry of pending) {
-      try {
-        await this.sagaDeps.dispatch(entry.command as SagaCommand, this.saga.name);
-      } catch (error) {
-        this.deps.log({
-          msg: 'saga command not sent yet; will retry',
-          saga: this.saga.name,
-          commandId: (entry.command as SagaCommand).commandId,
-          error: (error as Error).message,
-        });
-        return;
+    for (;;) {
+      const pending = await this.deps.store.find(this.collection(OUTBOX), {
+        sort: [['sequence', 'asc']],
+        limit: OUTBOX_PAGE,
+      });
+      if (pending.length === 0) return;
+      const sent = await sendOutboxEntries(
+        pending,
+        (command) => this.sagaDeps.dispatch(command, this.saga.name),
+        (command, error) =>
+          this.deps.log({
+            msg: 'saga command not sent yet; will retry',
+            saga: this.saga.name,
+            commandId: command.commandId,
+            error: error.message,
+          }),
+      );
+      // A crash before this commit sends them again: their ids make that a no-op.
+      if (sent.length > 0) {
+        await this.deps.store.commit(
+          sent.map((id) => ({ kind: 'delete', collection: this.collection(OUTBOX), id })),
+        );
       }
-      await this.deps.store.commit([
-        { kind: 'delete', collection: this.collection(OUTBOX), id: entry.id },
-      ]);
+      if (sent.length < pending.length || pending.length < OUTBOX_PAGE) return;
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { Saga } from '../../sagas/saga';
 import { ProjectionRunner, RunnerDependencies } from '../projection-runner/projection-runner';
 import { ReadModels } from '../projection-runner/read-models';
-import { CommandDispatch, SagaLane, sagaAsProjection } from './saga-lane';
+import { CommandDispatch, SagaLane, SagaLaneDependencies, sagaAsProjection } from './saga-lane';
 
 /**
  * The saga runner is the projection runner with saga lanes: durable subscription with its own
@@ -13,6 +13,7 @@ export function createSagaRunner(
   sagas: Saga[],
   dispatch: CommandDispatch,
   readModels: ReadModels,
+  options: Pick<SagaLaneDependencies, 'timersPerWindow'> = {},
 ): ProjectionRunner {
   const byName = new Map(sagas.map((saga) => [saga.name, saga]));
   return new ProjectionRunner(
@@ -20,6 +21,6 @@ export function createSagaRunner(
     sagas.map(sagaAsProjection),
     readModels,
     (laneDeps, projection, generation) =>
-      new SagaLane({ ...laneDeps, dispatch }, byName.get(projection.name)!, generation),
+      new SagaLane({ ...laneDeps, ...options, dispatch }, byName.get(projection.name)!, generation),
   );
 }

@@ -20,6 +20,12 @@ export class SagaWindow implements SagaContext {
   private sagaNow = '';
   /** Timers known to fall due in this window, in due order. */
   private due: SagaTimer[] = [];
+  private readonly queued = new Set<string>();
+  /**
+   * When the stored timers due in this window were more than one load, the last one loaded: those
+   * not loaded come after it, so nothing after it may happen in this window.
+   */
+  private loadedUpTo?: SagaTimer;
 
   constructor(
     private readonly saga: Saga,
@@ -35,7 +41,10 @@ export class SagaWindow implements SagaContext {
     return this.sagaNow;
   }
 
-  /** Loads the stored timers due before `limit` and what firing them reads; returns how many. */
+  /**
+   * Loads the stored timers due before `limit` (at most `max`, the earliest) and what firing them
+   * reads; returns how many. Call once per window.
+   */
   async loadTimersDueBefore(limit: string, inclusive = false, max = 10_000): Promise<number> {
     if (!limit) return 0;
     const stored = await this.store.find(this.names(TIMERS), {
@@ -49,19 +58,29 @@ export class SagaWindow implements SagaContext {
       ...timers.flatMap((timer) => this.saga.readsForTimer?.(timer) ?? []),
     ]);
     for (const timer of timers) this.queue(timer);
+    if (timers.length >= max)
+      this.loadedUpTo = timers.reduce((last, t) => (byDue(t, last) > 0 ? t : last));
     return timers.length;
   }
 
+  /** Whether every stored timer due strictly before `at` is loaded, so an event at `at` may apply. */
+  knowsTimersBefore(at: string): boolean {
+    return this.loadedUpTo === undefined || at <= this.loadedUpTo.dueAt;
+  }
+
   /**
-   * Fires, in due order, the timers due before `limit` (or at it, when inclusive). False when a
-   * timer scheduled in this window needs documents not loaded: the window must end here.
+   * Fires, in due order, the timers due before `limit` (or at it, when inclusive), and none after
+   * the last one loaded. False when a timer scheduled in this window needs documents not loaded:
+   * the window must end here.
    */
   fireDue(limit: string, inclusive: boolean): boolean {
     while (this.due.length > 0) {
       const next = this.due[0];
       if (inclusive ? next.dueAt > limit : next.dueAt >= limit) return true;
+      if (this.loadedUpTo && byDue(next, this.loadedUpTo) > 0) return true;
       if (!this.batch.mayRead(this.saga.readsForTimer?.(next) ?? [])) return false;
       this.due.shift();
+      this.queued.delete(next.id);
       this.batch.delete(TIMERS, next.id);
       this.sagaNow = next.dueAt;
       try {
@@ -136,13 +155,24 @@ export class SagaWindow implements SagaContext {
   }
 
   private queue(timer: SagaTimer): void {
-    if (this.due.some((queued) => queued.id === timer.id)) return;
-    const at = this.due.findIndex((queued) => byDue(timer, queued) < 0);
-    if (at < 0) this.due.push(timer);
-    else this.due.splice(at, 0, timer);
+    if (this.queued.has(timer.id)) return;
+    this.queued.add(timer.id);
+    // Binary search for the first queued timer due after this one.
+    let low = 0;
+    let high = this.due.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (byDue(this.due[middle], timer) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    this.due.splice(low, 0, timer);
   }
 
   private unqueue(timerId: string): void {
-    this.due = this.due.filter((timer) => timer.id !== timerId);
+    if (!this.queued.delete(timerId)) return;
+    this.due.splice(
+      this.due.findIndex((timer) => timer.id === timerId),
+      1,
+    );
   }
 }

@@ -25,6 +25,7 @@ import { APP_SETTINGS, AppSettings } from '../settings/app-settings';
 import { CLOCK, Clock } from '../shared/clock';
 import { sagaDispatch } from './saga-dispatch';
 import { createSagaRunner } from './saga-runner';
+import { sagaRunnerSettings } from './saga-runner-settings';
 
 export const SAGA_RUNNER = Symbol('SAGA_RUNNER');
 
@@ -71,11 +72,7 @@ export class SagasAdminController {
           cipher,
           clock,
           holder: `${hostname()}:${process.pid}:${randomUUID()}`,
-          // Sagas act live: small windows, so effects follow their causes closely.
-          batchSize: Math.min(settings.projections.batchSize, 500),
-          flushEvery: Math.min(settings.projections.flushEvery, 500),
-          cacheLimit: settings.projections.cacheLimit,
-          leaseTtlMs: settings.projections.leaseTtlMs,
+          ...sagaRunnerSettings(settings.projections),
           log: (entry: Record<string, unknown>) => logger.log(entry),
         };
         return createSagaRunner(deps, ALL_SAGAS, sagaDispatch(bus, clock), new ReadModels(store));

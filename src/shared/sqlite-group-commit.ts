@@ -12,6 +12,16 @@ export interface SharedSqliteConnection {
  */
 export type BatchPrelude = () => (() => void) | void;
 
+/**
+ * How a committed batch becomes durable when the connection's commit does not make it so itself:
+ * resolves once every transaction committed before the call is on stable storage.
+ */
+export interface CommitDurability {
+  sync(): Promise<void>;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 interface Pending {
   work: () => unknown;
   resolve(value: unknown): void;
@@ -29,7 +39,14 @@ export class SqliteGroupCommit {
   private scheduled = false;
   private readonly preludes: BatchPrelude[] = [];
 
-  constructor(private readonly db: Database.Database) {}
+  /**
+   * With `durability`, a batch commits without waiting for the disk and is resolved only once
+   * `durability.sync()` says it is durable, so the event loop serves other work meanwhile.
+   */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly durability?: CommitDurability,
+  ) {}
 
   /** Runs `prelude` at the start of every batch from now on, inside its transaction. */
   addPrelude(prelude: BatchPrelude): void {
@@ -50,7 +67,7 @@ export class SqliteGroupCommit {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const outcomes: Outcome[] = [];
     const durable: Array<() => void> = [];
     try {
       this.db
@@ -81,6 +98,14 @@ export class SqliteGroupCommit {
       for (const pending of batch) pending.reject(error);
       return;
     }
+    if (!this.durability) return this.settle(batch, outcomes, durable);
+    this.durability.sync().then(
+      () => this.settle(batch, outcomes, durable),
+      (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+    );
+  }
+
+  private settle(batch: Pending[], outcomes: Outcome[], durable: Array<() => void>): void {
     for (const done of durable) done();
     batch.forEach((pending, index) => {
       const outcome = outcomes[index];

@@ -3,7 +3,6 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsISO8601, IsObject } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
-import { DomainError } from '../../domain/shared/domain-error';
 import { Allow } from '../identity/access.decorators';
 import { WhatIfService } from './what-if.service';
 
@@ -41,10 +40,6 @@ export class WhatIfController {
       'reproduces exactly what the automation recorded.',
   })
   run(@Body() body: WhatIfDto) {
-    const from = new Date(body.from).toISOString();
-    const to = new Date(body.to).toISOString();
-    if (from >= to)
-      throw new DomainError('what_if.period_invalid', 'from must be before to', 'from');
-    return this.whatIf.sla({ policy: body.policy, from, to });
+    return this.whatIf.sla({ policy: body.policy, from: body.from, to: body.to });
   }
 }

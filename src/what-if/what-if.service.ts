@@ -4,6 +4,7 @@ import { predictSla, SlaPrediction } from '../../sagas/sla-prediction';
 import { DomainError } from '../../domain/shared/domain-error';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { validatePolicy } from '../policies/policy-validation';
+import { RecordedSla, recordedSla } from './recorded-sla';
 
 export interface WhatIfRequest {
   policy: Record<string, unknown>;
@@ -19,8 +20,11 @@ export interface WhatIfAnswer {
   candidate: Summary;
   /** The same replay under the policy versions actually in force. */
   inForce: Summary;
-  /** What the automation actually recorded in the period, and whether the replay reproduces it. */
-  actual: {
+  /**
+   * What the automation actually recorded — counted like the replays, for the clock runs started
+   * in the period — and whether replaying the policies in force reproduces it decision by decision.
+   */
+  actual: RecordedSla & {
     decisions: number;
     reproducedByReplay: boolean;
     notReproduced: string[];
@@ -38,7 +42,8 @@ const PAGE = 10_000;
 export class WhatIfService {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async sla(request: WhatIfRequest): Promise<WhatIfAnswer> {
+  async sla(asked: WhatIfRequest): Promise<WhatIfAnswer> {
+    const request = { ...asked, ...period(asked.from, asked.to) };
     const candidate = validatePolicy('candidate policy', request.policy) as unknown as SlaPolicy;
     if (!String(candidate.id).startsWith('sla.')) {
       throw new DomainError(
@@ -47,7 +52,11 @@ export class WhatIfService {
         'policy.id',
       );
     }
-    const events = await this.history();
+    // The history as it stood at the end of the period: the saga clock stops there, and nothing
+    // dated later (a policy published since, a timer fired since) may act on the replay.
+    const events = (await this.history()).filter(
+      (event) => event.metadata.occurredAt <= request.to,
+    );
     const options = { from: request.from };
     const withCandidate = predictSla(events, candidate, request.to, options);
     const withPolicyInForce = predictSla(events, undefined, request.to, options);
@@ -82,6 +91,7 @@ export class WhatIfService {
       candidate: summary(withCandidate),
       inForce: summary(withPolicyInForce),
       actual: {
+        ...recordedSla(events, request.from, request.to),
         decisions: recorded.size,
         reproducedByReplay:
           [...recorded].every((id) => replayed.has(id)) &&
@@ -102,6 +112,18 @@ export class WhatIfService {
       after = page[page.length - 1].position;
     }
   }
+}
+
+/** The period in one ISO form (times compare as strings); `from` must come first. */
+function period(from: string, to: string): { from: string; to: string } {
+  const [start, end] = [Date.parse(from), Date.parse(to)];
+  if (Number.isNaN(start))
+    throw new DomainError('what_if.period_invalid', 'from must be an ISO 8601 date-time', 'from');
+  if (Number.isNaN(end))
+    throw new DomainError('what_if.period_invalid', 'to must be an ISO 8601 date-time', 'to');
+  if (start >= end)
+    throw new DomainError('what_if.period_invalid', 'from must be before to', 'from');
+  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
 }
 
 function summary({ commands, ...rest }: SlaPrediction): Summary {

@@ -538,6 +538,54 @@ export function runReadStoreContract(
       });
     });
 
+    describe('collections built before anyone reads them (deferIndexes)', () => {
+      it('take writes and answer finds while building; after buildIndexes, finds and search see every document', async () => {
+        const built = named('built');
+        const spec = { name: built, indexes: [['owner', 'at']], textFields: ['name'] };
+        await store.ensureCollection(spec, { deferIndexes: true });
+        await store.commit([
+          {
+            kind: 'put',
+            collection: built,
+            document: { id: 'b1', owner: 'ann', at: 2, name: 'Acme Tools' },
+          },
+          {
+            kind: 'put',
+            collection: built,
+            document: { id: 'b2', owner: 'bob', at: 1, name: 'Berlin Bearings' },
+          },
+          {
+            kind: 'increment',
+            collection: built,
+            id: 'b3',
+            amounts: { n: 1 },
+            fields: { owner: 'ann', at: 1, name: 'Acme Freight' },
+          },
+        ]);
+        await store.ensureCollection(spec, { deferIndexes: true });
+        const annsFirst = async () =>
+          ids(await store.find(built, { where: { owner: 'ann' }, sort: [['at', 'asc']] }));
+        expect(await annsFirst()).toEqual(['b3', 'b1']);
+
+        await store.buildIndexes(built);
+        await store.buildIndexes(built);
+        expect(await annsFirst()).toEqual(['b3', 'b1']);
+        const found = await store.search(built, 'acme');
+        expect(ids(found.map((hit) => hit.document)).sort()).toEqual(['b1', 'b3']);
+        await store.commit([
+          {
+            kind: 'put',
+            collection: built,
+            document: { id: 'b1', owner: 'ann', at: 2, name: 'Zenith Tools' },
+          },
+        ]);
+        expect(ids((await store.search(built, 'acme')).map((hit) => hit.document))).toEqual(['b3']);
+        await expect(store.buildIndexes(named('never-declared'))).rejects.toThrow(
+          UnknownCollectionError,
+        );
+      });
+    });
+
     describe('search', () => {
       let accounts: string;
       const put = (document: ReadDocument) =>

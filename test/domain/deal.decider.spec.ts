@@ -1740,3 +1740,95 @@ describe('Default stage and loss-reason policies', () => {
     }
   });
 });
+
+describe('Deal stale flag (automation)', () => {
+  const idleSince = '2026-02-10T09:00:00.000Z';
+  const flagged = (since = idleSince): DealEvent => ({
+    type: 'DealFlaggedStale',
+    data: { idleSince: since, staleAfterDays: 14, stage: 'initial_contact', taskId: 't-9' },
+  });
+  const flag = (
+    data: Partial<{ idleSince: string; staleAfterDays: number; taskId: string }> = {},
+  ) =>
+    ({
+      type: 'FlagDealStale',
+      data: { idleSince, staleAfterDays: 14, taskId: 't-9', ...data },
+    }) as DealCommand;
+  const clear = (reason = 'activity_resumed') =>
+    ({ type: 'ClearDealStaleFlag', data: { reason } }) as DealCommand;
+
+  it('flags an open deal with its idle period, its threshold and the stage it sits in', () => {
+    deal
+      .given([opened(), movedTo('initial_contact', 'sample', 'forward')])
+      .when(flag({ idleSince: '2026-02-10T10:00:00+01:00' }), system)
+      .then([
+        {
+          type: 'DealFlaggedStale',
+          data: {
+            idleSince: '2026-02-10T09:00:00.000Z',
+            staleAfterDays: 14,
+            stage: 'sample',
+            taskId: 't-9',
+          },
+        },
+      ]);
+  });
+
+  it('flags the same idle period once; a later idle period flags again', () => {
+    deal.given([opened(), flagged()]).when(flag(), system).then([]);
+    deal
+      .given([opened(), flagged()])
+      .when(flag({ idleSince: '2026-02-20T09:00:00.000Z' }), system)
+      .then([flagged('2026-02-20T09:00:00.000Z')]);
+  });
+
+  it('is automation’s: a person may neither flag nor clear', () => {
+    deal.given([opened()]).when(flag(), manager).thenThrows('deal.stale_flag.forbidden');
+    deal.given([opened(), flagged()]).when(clear()).thenThrows('deal.stale_flag.forbidden');
+  });
+
+  it.each([
+    [{ idleSince: 'last week' }, 'deal.field.invalid', 'idleSince'],
+    [{ idleSince: '2026-03-02T09:00:00Z' }, 'deal.field.invalid', 'idleSince'],
+    [{ staleAfterDays: 0 }, 'deal.field.invalid', 'staleAfterDays'],
+  ])('refuses %j, naming the field', (data, code, field) => {
+    const error = deal.given([opened()]).when(flag(data), system).thenThrows(code);
+    expect(error.field).toBe(field);
+  });
+
+  it('refuses to flag a closed deal', () => {
+    deal.given([readyForProposal(), lost()]).when(flag(), system).thenThrows('deal.closed');
+  });
+
+  it('clears the flag with the reason, also on a deal closed since; nothing to clear is a no-op', () => {
+    deal
+      .given([opened(), flagged()])
+      .when(clear(), system)
+      .then([{ type: 'DealStaleFlagCleared', data: { idleSince, reason: 'activity_resumed' } }]);
+    deal
+      .given([opened(), flagged(), lost('initial_contact')])
+      .when(clear('deal_lost'), system)
+      .then([{ type: 'DealStaleFlagCleared', data: { idleSince, reason: 'deal_lost' } }]);
+    deal.given([opened()]).when(clear(), system).then([]);
+    deal
+      .given([opened(), flagged()])
+      .when(clear('bored'), system)
+      .thenThrows('deal.field.invalid', /Reason/);
+  });
+
+  it('folds the flag in and out of the state', () => {
+    const raised = fold(dealDecider, [opened(), flagged()]) as Deal;
+    expect(raised.staleFlag).toEqual({
+      idleSince,
+      staleAfterDays: 14,
+      stage: 'initial_contact',
+      taskId: 't-9',
+    });
+    const cleared = fold(dealDecider, [
+      opened(),
+      flagged(),
+      { type: 'DealStaleFlagCleared', data: { idleSince, reason: 'activity_resumed' } },
+    ]) as Deal;
+    expect(cleared).not.toHaveProperty('staleFlag');
+  });
+});

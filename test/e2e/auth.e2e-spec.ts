@@ -1,5 +1,6 @@
 import { HttpResult, httpClient } from './http-client';
 import { RunningApp, startApp } from './http-app';
+import { GULF_VALVE_ACCOUNT } from './test-records';
 import { FIRST_ADMIN } from './test-identities';
 
 type Client = ReturnType<typeof httpClient>;
@@ -12,15 +13,6 @@ const inquiry = (email: string) => ({
   channel: 'website_form',
   inquirer: { name: 'Lena Vogel', email, company: 'Vogel Armaturen GmbH', country: 'DE' },
 });
-const gulfValve = {
-  name: 'Gulf Valve Trading LLC',
-  country: 'AE',
-  website: 'gulf-valve.ae',
-  mainProducts: ['ball valves'],
-  customerType: 'distributor',
-  sourceChannel: 'alibaba',
-  grade: 'B',
-};
 
 /** Calls with exactly the Authorization header given (or none), the way any HTTP client would. */
 async function call(
@@ -307,7 +299,7 @@ describe('authentication through HTTP', () => {
         data: { to: 'u-sales-manager' },
       });
 
-      const accountId = (await rep.post('/api/accounts', gulfValve)).body.id;
+      const accountId = (await rep.post('/api/accounts', GULF_VALVE_ACCOUNT)).body.id;
       const leadId = created.body.id;
       const refused: Array<[string, string, unknown?]> = [
         ['GET', `/api/leads/${leadId}`],
@@ -321,7 +313,7 @@ describe('authentication through HTTP', () => {
         ['GET', '/api/tokens'],
         ['GET', '/metrics'],
         ['POST', `/api/leads/${leadId}/owner`, { to: 'u-rep-1', reason: 'self-service' }],
-        ['POST', '/api/accounts', gulfValve],
+        ['POST', '/api/accounts', GULF_VALVE_ACCOUNT],
         ['POST', '/api/tokens', { kind: 'intake', source: 'x-form', label: 'x', expiresInDays: 1 }],
         ['POST', '/api/auth/sign-out', {}],
         ['POST', '/api/auth/password', { password: 'an intake key has no password' }],
@@ -451,7 +443,7 @@ describe('authentication through HTTP', () => {
         ]);
       }
       const accountId = (
-        await rep.post('/api/accounts', { ...gulfValve, website: 'gulf-valve-actors.ae' })
+        await rep.post('/api/accounts', { ...GULF_VALVE_ACCOUNT, website: 'gulf-valve-actors.ae' })
       ).body.id;
       expect(
         (

@@ -1,5 +1,6 @@
 import { httpClient, HttpResult } from './http-client';
 import { RunningApp, startApp } from './http-app';
+import { GULF_VALVE_NEW_ACCOUNT } from './test-records';
 
 type Client = ReturnType<typeof httpClient>;
 
@@ -42,14 +43,7 @@ describe('deals through HTTP', () => {
     const leadId = (await rep.post('/api/inquiries', inquiry)).body.id;
     await rep.post(`/api/leads/${leadId}/owner`, { to: 'u-rep-1', reason: 'Gulf territory' });
     const converted = await rep.post(`/api/leads/${leadId}/convert`, {
-      newAccount: {
-        name: 'Gulf Valve Trading LLC',
-        country: 'AE',
-        website: 'gulf-valve.ae',
-        mainProducts: ['ball valves'],
-        customerType: 'distributor',
-        grade: 'A',
-      },
+      newAccount: GULF_VALVE_NEW_ACCOUNT,
       deal: { title: 'First inquiry', productLine: 'valves', currency: 'USD' },
     });
     expect(converted.status).toBe(201);

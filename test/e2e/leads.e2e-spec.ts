@@ -1,5 +1,6 @@
 import { httpClient } from './http-client';
 import { RunningApp, startApp } from './http-app';
+import { GULF_VALVE_NEW_ACCOUNT } from './test-records';
 
 const inquiry = {
   channel: 'alibaba',
@@ -59,15 +60,7 @@ describe('leads through HTTP', () => {
     expect(responded.body.events).toEqual(['LeadResponseRecorded', 'FirstResponseRecorded']);
 
     const conversion = {
-      newAccount: {
-        name: 'Gulf Valve Trading LLC',
-        country: 'AE',
-        website: 'gulf-valve.ae',
-        mainProducts: ['ball valves'],
-        customerType: 'distributor',
-        grade: 'A',
-        timeZone: 'Asia/Dubai',
-      },
+      newAccount: { ...GULF_VALVE_NEW_ACCOUNT, timeZone: 'Asia/Dubai' },
       deal: { title: 'DN50 ball valves 2,000 pcs', productLine: 'valves', currency: 'USD' },
     };
     const converted = await api.post(`/api/leads/${leadId}/convert`, conversion, {

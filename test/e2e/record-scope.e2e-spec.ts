@@ -1,5 +1,6 @@
 import { HttpResult, httpClient } from './http-client';
 import { RunningApp, startApp } from './http-app';
+import { GULF_VALVE_ACCOUNT } from './test-records';
 
 type Client = ReturnType<typeof httpClient>;
 
@@ -11,15 +12,6 @@ type Client = ReturnType<typeof httpClient>;
 const EAST = 't-east';
 const WEST = 't-west';
 
-const gulfValve = {
-  name: 'Gulf Valve Trading LLC',
-  country: 'AE',
-  website: 'gulf-valve.ae',
-  mainProducts: ['ball valves'],
-  customerType: 'distributor',
-  sourceChannel: 'alibaba',
-  grade: 'B',
-};
 const inquiry = (email: string) => ({
   channel: 'alibaba',
   inquirer: { name: 'Ahmed Al-Farsi', email, company: 'Gulf Valve Trading LLC', country: 'AE' },
@@ -74,8 +66,9 @@ describe('record scope through HTTP', () => {
     expect(
       (await owner.post(`/api/leads/${lead}/owner`, { to: ownerId, reason: 'Mine' })).status,
     ).toBe(200);
-    const account = (await owner.post('/api/accounts', { ...gulfValve, website: `${tag}.ae` })).body
-      .id;
+    const account = (
+      await owner.post('/api/accounts', { ...GULF_VALVE_ACCOUNT, website: `${tag}.ae` })
+    ).body.id;
     const contact = (
       await owner.post(`/api/accounts/${account}/contacts`, {
         name: 'Ahmed Al-Farsi',
@@ -246,7 +239,11 @@ describe('record scope through HTTP', () => {
         [
           'account',
           () =>
-            ana.post('/api/accounts', { ...gulfValve, website: 'for-ben.ae', ownerId: 'u-ben' }),
+            ana.post('/api/accounts', {
+              ...GULF_VALVE_ACCOUNT,
+              website: 'for-ben.ae',
+              ownerId: 'u-ben',
+            }),
         ],
         [
           'deal',
@@ -390,7 +387,11 @@ describe('record scope through HTTP', () => {
         [
           'new account',
           () =>
-            eastLead.post('/api/accounts', { ...gulfValve, website: 'west.ae', ownerId: 'u-cem' }),
+            eastLead.post('/api/accounts', {
+              ...GULF_VALVE_ACCOUNT,
+              website: 'west.ae',
+              ownerId: 'u-cem',
+            }),
         ],
         [
           'new deal',
@@ -454,7 +455,7 @@ describe('record scope through HTTP', () => {
       ).toBe(200);
       expect(
         await manager.post('/api/accounts', {
-          ...gulfValve,
+          ...GULF_VALVE_ACCOUNT,
           website: 'for-cem.ae',
           ownerId: 'u-cem',
         }),

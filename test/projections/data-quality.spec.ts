@@ -1,5 +1,14 @@
-import { dataQualityProjection } from '../../projections/data-quality.projection';
+import { randomBytes } from 'node:crypto';
+import {
+  dataQualityProjection,
+  QUALITY_COUNTERS,
+  QUALITY_RECORDS,
+} from '../../projections/data-quality.projection';
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
+import { PersonalDataCipher, sealedSubjects } from '../../src/personal-data/personal-data-cipher';
+import { PERSONAL_FIELDS } from '../../src/personal-data/personal-fields';
+import { SqliteSubjectKeyStore } from '../../src/personal-data/sqlite-subject-key-store';
+import { readModelChecksum } from '../../src/projection-runner/read-model-checksum';
 import { dataQuality } from '../../src/reports/people/data-quality.report';
 import { history, ProjectedModel, project, recorded } from '../support/projection-harness';
 
@@ -297,6 +306,216 @@ describe('data-quality: rebuilds', () => {
       }
     } finally {
       await Promise.all([one.close(), seven.close()]);
+    }
+  });
+});
+
+// ---- Erasure ------------------------------------------------------------------------------------
+// Ann (contact c1 of a1, first an inquiry l3 converted into her) and Lia (live lead l1) are erased.
+// Ann's email ends invalid and her phone cleared, so her counters move in ways a rebuild never
+// sees. Bob (c2), Cy (c3) and Max (l2) stay.
+
+describe('data-quality: erasure', () => {
+  let keys: SqliteSubjectKeyStore;
+  let cipher: PersonalDataCipher;
+  beforeEach(() => {
+    keys = new SqliteSubjectKeyStore(':memory:', randomBytes(32));
+    cipher = new PersonalDataCipher(keys, PERSONAL_FIELDS);
+  });
+  afterEach(() => keys.close());
+
+  const [e1, l4, l5] = ['e1', 'l4', 'l5'].map(lead);
+  const e = account('e');
+  const BEFORE = history([
+    e.registered('u1', '2026-03-01T09:00:00.000Z'),
+    l5.received(
+      { company: 'Acme', name: 'Ann', email: 'ann@acme.de', country: 'DE' },
+      '2026-03-01T08:00:00.000Z',
+    ),
+    recorded(
+      'lead-l5',
+      'LeadConverted',
+      {
+        leadId: 'l5',
+        ownerId: 'u1',
+        channel: 'email',
+        accountId: 'e',
+        contactId: 'c1',
+        dealId: 'z',
+        deal: {},
+        newContact: { name: 'Ann', email: 'ann@acme.de', role: 'purchasing' },
+      },
+      '2026-03-01T09:00:00.000Z',
+    ),
+    e.contact('c1', { name: 'Ann', email: 'ann@acme.de' }, '2026-03-01T09:00:00.000Z'),
+    e.contact(
+      'c2',
+      { name: 'Bob', role: 'engineering', phone: '+4930123456' },
+      '2026-03-01T10:00:00.000Z',
+    ),
+    e.contact('c3', { name: 'Cy', phone: '12345' }, '2026-03-01T11:00:00.000Z'),
+    e.contactUpdated(
+      'c1',
+      { email: 'ann-at-acme', phone: '+4930999888' },
+      '2026-03-02T09:00:00.000Z',
+    ),
+    e.contactUpdated('c1', { phone: null }, '2026-03-03T09:00:00.000Z'),
+    e1.received(
+      { company: 'Xeno', name: 'Lia', email: 'lia@xeno.com' },
+      '2026-03-04T09:00:00.000Z',
+    ),
+    e1.assigned('u1', '2026-03-04T09:00:00.000Z'),
+    l4.received({ company: 'Yak', name: 'Max', phone: '+4930555' }, '2026-03-05T09:00:00.000Z'),
+  ]);
+  const ERASURES: Array<{ subject: Record<string, string>; subjectIds: string[] }> = [
+    { subject: { kind: 'lead', leadId: 'e1' }, subjectIds: ['lead:e1'] },
+    {
+      subject: { kind: 'contact', accountId: 'e', contactId: 'c1' },
+      subjectIds: ['contact:c1', 'lead:l5'],
+    },
+  ];
+  /** Ann's email written after her erasure: sealed without a key, it is stored as "[erased]". */
+  const AFTER = history([
+    ...BEFORE,
+    e.contactUpdated('c1', { email: 'ann.new@acme.de' }, '2026-03-10T09:00:00.000Z'),
+  ]).slice(BEFORE.length);
+
+  const seal = (events: RecordedEvent[]) =>
+    Promise.all(
+      events.map(async (event) => ({
+        ...event,
+        data: await cipher.seal(event.type, event.data, event.streamName),
+      })),
+    );
+  const open = (events: RecordedEvent[]) =>
+    Promise.all(events.map(async (event) => ({ ...event, data: await cipher.open(event.data) })));
+
+  /** Seals the history, erases both people as SubjectErasure does, and reads it live and rebuilt. */
+  async function erasedHistory() {
+    const sealed = await seal(BEFORE);
+    const readLive = await open(sealed);
+    const erasures = [];
+    for (const [index, { subject, subjectIds }] of ERASURES.entries()) {
+      for (const subjectId of subjectIds) {
+        await keys.destroy(subjectId, {
+          erasedAt: '2026-03-09T09:00:00.000Z',
+          erasedBy: 'u-admin',
+          requestRef: `DPO-${index}`,
+        });
+      }
+      const sealedIn = sealed
+        .filter((event) => sealedSubjects(event.data).some((s) => subjectIds.includes(s)))
+        .map((event) => `${event.streamName}@${event.revision}`);
+      erasures.push(
+        recorded(
+          `erasure-${index}`,
+          'SubjectErased',
+          {
+            erasureId: `${index}`,
+            subject,
+            requestRef: `DPO-${index}`,
+            erasedBy: 'u-admin',
+            subjectIds,
+            sealedIn,
+          },
+          '2026-03-09T09:00:00.000Z',
+        ),
+      );
+    }
+    const after = await seal(AFTER);
+    return {
+      live: [...readLive, ...erasures, ...(await open(after))],
+      rebuilt: [...(await open(sealed)), ...erasures, ...(await open(after))],
+      beforeErasure: readLive,
+    };
+  }
+
+  const documents = async (model: ProjectedModel) => {
+    const sorted = { sort: [['id', 'asc']] as Array<[string, 'asc']> };
+    return {
+      records: await model.find(QUALITY_RECORDS, sorted),
+      counters: await model.find(QUALITY_COUNTERS, sorted),
+    };
+  };
+
+  it('leaves the live model equal to a rebuild, document for document and by checksum', async () => {
+    const { live, rebuilt } = await erasedHistory();
+    const [liveModel, rebuiltModel] = await Promise.all([
+      project(dataQualityProjection, live),
+      project(dataQualityProjection, rebuilt, 1),
+    ]);
+    try {
+      const liveDocuments = await documents(liveModel);
+      expect(liveDocuments).toEqual(await documents(rebuiltModel));
+      expect(await readModelChecksum(liveModel.store, dataQualityProjection, liveModel.name)).toBe(
+        await readModelChecksum(rebuiltModel.store, dataQualityProjection, rebuiltModel.name),
+      );
+      // Ann's invalid email was counted live, then taken back: no counter is left at zero.
+      expect(liveDocuments.counters.filter((counter) => counter.count === 0)).toEqual([]);
+      const annsAccount = await liveModel.get(QUALITY_RECORDS, 'account:e');
+      expect(annsAccount).toMatchObject({
+        contacts: {
+          c1: { present: { name: false, role: true }, reach: { email: 'erased', phone: 'erased' } },
+          c2: { present: { name: true }, reach: { email: 'none', phone: 'valid' } },
+        },
+        lastUpdatedAt: '2026-03-10T09:00:00.000Z',
+      });
+      expect(await liveModel.get(QUALITY_RECORDS, 'lead:e1')).toMatchObject({
+        reach: { email: 'erased', phone: 'none' },
+        problems: ['erased'],
+        missing: ['country', 'name'],
+        lastUpdatedAt: '2026-03-04T09:00:00.000Z',
+      });
+    } finally {
+      await Promise.all([liveModel.close(), rebuiltModel.close()]);
+    }
+  });
+
+  it('counts the erased people as unreachable and nameless; nothing else moves', async () => {
+    const { live, beforeErasure } = await erasedHistory();
+    const [before, after] = await Promise.all([
+      project(dataQualityProjection, beforeErasure),
+      project(dataQualityProjection, live),
+    ]);
+    try {
+      const report = async (model: ProjectedModel) =>
+        counts(await dataQuality(model.store, model.name, { staleDays: 30, now: NOW }));
+      const was = await report(before);
+      expect(was).toMatchObject({
+        'contact.records': 3,
+        'contact.invalid_contact.invalidEmail': 1,
+        'contact.invalid_contact.invalidPhone': 1,
+        'contact.unreachable': 2,
+        'lead.records': 2,
+      });
+      expect(was['lead.invalid_contact.erased']).toBeUndefined();
+      expect(await report(after)).toEqual({
+        ...was,
+        // Ann: her invalid email and cleared phone read "[erased]"; her name is gone.
+        'contact.invalid_contact.invalidEmail': undefined,
+        'contact.invalid_contact.erased': 1,
+        'contact.missing.name': 1,
+        // Lia, a live lead: unreachable now, and without a name.
+        'lead.invalid_contact.erased': 1,
+        'lead.unreachable': 1,
+        'lead.missing.name': 1,
+      });
+    } finally {
+      await Promise.all([before.close(), after.close()]);
+    }
+  });
+
+  it('tells a cleared phone from one never given: only the first was sealed', async () => {
+    const model = await project(dataQualityProjection, await open(await seal(BEFORE)));
+    try {
+      expect(await model.get(QUALITY_RECORDS, 'account:e')).toMatchObject({
+        contacts: {
+          c1: { reach: { email: 'invalid', phone: 'blank' } },
+          c2: { reach: { email: 'none' } },
+        },
+      });
+    } finally {
+      await model.close();
     }
   });
 });

@@ -280,3 +280,123 @@ describe('lead-queue: rebuilds', () => {
     }
   });
 });
+
+describe('lead-queue: first-response due times from the SLA saga', () => {
+  // Lead h arrives Monday 2026-03-09 08:00 UTC (09:00 Berlin) for u1: due 08:30 in business time.
+  // The owner is reminded at 08:20; a handover at 08:25 restarts the clock for u2 (due 08:55); the
+  // deadline passes; the team lead is chased at 08:55; u2 answers at 09:10.
+  const h = lead('h');
+  const decision = (
+    decision: string,
+    step: string,
+    at: string,
+    extra: { dueAt?: string; detail?: Record<string, unknown> } = {},
+  ) =>
+    recorded(
+      'automation-h',
+      'AutomationDecisionRecorded',
+      {
+        saga: 'sla-escalation',
+        recordKind: 'lead',
+        recordId: 'h',
+        decision,
+        step,
+        ...extra,
+        policy: { id: 'sla.default', version: 1 },
+      },
+      at,
+    );
+  const steps = [
+    h.received('2026-03-09T08:00:00.000Z', 'email', { company: 'Hansa GmbH', country: 'DE' }),
+    h.assigned('u1', '2026-03-09T08:00:00.000Z'),
+    decision('scheduled', 'first_response.target', '2026-03-09T08:00:00.000Z', {
+      dueAt: '2026-03-09T08:30:00.000Z',
+    }),
+    decision('scheduled', 'first_response.level_1', '2026-03-09T08:00:00.000Z', {
+      dueAt: '2026-03-09T08:20:00.000Z',
+      detail: { clock: 'first_response', level: 1, action: 'remind_owner' },
+    }),
+    // The proposal clock's decisions do not touch the first-response due time.
+    decision('scheduled', 'proposal.target', '2026-03-09T08:00:00.000Z', {
+      dueAt: '2026-03-10T08:00:00.000Z',
+    }),
+    decision('task_created', 'first_response.level_1', '2026-03-09T08:20:00.000Z', {
+      dueAt: '2026-03-09T08:30:00.000Z',
+      detail: { clock: 'first_response', level: 1, action: 'remind_owner' },
+    }),
+    h.transferred('u1', 'u2', '2026-03-09T08:25:00.000Z'),
+    decision('cancelled', 'first_response.run', '2026-03-09T08:25:00.000Z', {
+      dueAt: '2026-03-09T08:30:00.000Z',
+      detail: { clock: 'first_response', reason: 'handover' },
+    }),
+    decision('scheduled', 'first_response.target', '2026-03-09T08:25:00.000Z', {
+      dueAt: '2026-03-09T08:55:00.000Z',
+    }),
+    decision('flagged', 'first_response.breach', '2026-03-09T08:55:00.000Z', {
+      dueAt: '2026-03-09T08:55:00.000Z',
+      detail: { clock: 'first_response', breach: true },
+    }),
+    decision('escalated', 'first_response.level_2', '2026-03-09T08:55:00.000Z', {
+      dueAt: '2026-03-09T08:55:00.000Z',
+      detail: { clock: 'first_response', level: 2, action: 'escalate_team_lead' },
+    }),
+    h.response('outbound', '2026-03-09T09:10:00.000Z'),
+    h.firstResponse('2026-03-09T09:10:00.000Z'),
+    decision('stopped', 'first_response.stop', '2026-03-09T09:10:00.000Z', {
+      dueAt: '2026-03-09T08:55:00.000Z',
+      detail: { clock: 'first_response', reason: 'responded', inTime: false },
+    }),
+  ];
+
+  /** The queue row of h after the first `count` events. */
+  async function after(count: number, now: string) {
+    const model = await project(leadQueueProjection, history(steps.slice(0, count)));
+    try {
+      const rows = await leadQueue(model.store, model.name, {
+        statuses: ['new', 'working'],
+        limit: 10,
+        now: new Date(now),
+      });
+      const row = rows[0];
+      return [row.owner, row.firstResponseDueAt, row.secondsToDue, row.slaLevel, row.slaBreached];
+    } finally {
+      await model.close();
+    }
+  }
+
+  it('shows the due time and ladder level of the current run, and clears them on response', async () => {
+    expect(await after(2, '2026-03-09T08:05:00.000Z')).toEqual(['u1', null, null, 0, 0]);
+    // 08:30 − 08:05 = 1 500 s to go.
+    expect(await after(5, '2026-03-09T08:05:00.000Z')).toEqual([
+      'u1',
+      '2026-03-09T08:30:00.000Z',
+      1_500,
+      0,
+      0,
+    ]);
+    expect(await after(6, '2026-03-09T08:21:00.000Z')).toEqual([
+      'u1',
+      '2026-03-09T08:30:00.000Z',
+      540,
+      1,
+      0,
+    ]);
+    // Restarted for the new owner: a new deadline, the ladder from the bottom.
+    expect(await after(9, '2026-03-09T08:26:00.000Z')).toEqual([
+      'u2',
+      '2026-03-09T08:55:00.000Z',
+      1_740,
+      0,
+      0,
+    ]);
+    // Overdue: 09:00 is 300 s past the deadline.
+    expect(await after(11, '2026-03-09T09:00:00.000Z')).toEqual([
+      'u2',
+      '2026-03-09T08:55:00.000Z',
+      -300,
+      2,
+      1,
+    ]);
+    expect(await after(steps.length, '2026-03-09T09:30:00.000Z')).toEqual(['u2', null, null, 0, 0]);
+  });
+});

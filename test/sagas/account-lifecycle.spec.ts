@@ -350,3 +350,138 @@ describe('account lifecycle saga', () => {
     expect(new Set(first.commands.map((c) => c.commandId)).size).toBe(first.commands.length);
   });
 });
+
+/** The event as it arrived: recorded at `recordedAt`, e.g. long after it happened. */
+const arrived = (
+  event: RecordedEvent,
+  recordedAt: string,
+  metadata: Record<string, unknown> = {},
+): RecordedEvent => ({ ...event, recordedAt, metadata: { ...event.metadata, ...metadata } });
+const IMPORTED_AT = '2026-03-02T10:00:00.000Z';
+const IMPORT = { cause: { kind: 'import', id: 'crm-export' } };
+const imported = (event: RecordedEvent) => arrived(event, IMPORTED_AT, IMPORT);
+
+describe('account lifecycle saga: live events only', () => {
+  const importedBook = () => [
+    policy(automationDefault),
+    imported(registered('potential', '2025-11-03T08:00:00.000Z')),
+    imported(dealOpened('d1', '2025-11-10T08:00:00.000Z')),
+    imported(won('d1', '2026-01-20T08:00:00.000Z')),
+    imported(dealOpened('d2', '2026-02-01T08:00:00.000Z')),
+    imported(lost('d2', '2026-02-15T08:00:00.000Z')),
+  ];
+
+  it('moves nothing and starts no timer for an imported history; the log says once why the account is not watched', () => {
+    const { commands, pending } = replaySaga(saga, history(importedBook()), UNTIL);
+    expect(moves(commands)).toEqual([]);
+    expect(pending).toEqual([]);
+    expect(commands.map((c) => c.data)).toEqual([
+      {
+        saga: 'account-lifecycle',
+        recordKind: 'account',
+        recordId: 'acme',
+        decision: 'suppressed',
+        step: 'lifecycle.dormant',
+        dueAt: '2026-05-02T08:00:00.000Z',
+        detail: {
+          lastActivityAt: '2025-11-03T08:00:00.000Z',
+          dormantAfterDays: 180,
+          reason: 'import',
+          recordedAt: IMPORTED_AT,
+        },
+        policy: { id: 'automation.default', version: 1 },
+      },
+    ]);
+  });
+
+  it('watches the account from its first live event, from the latest activity the history knows', () => {
+    const events = history([...importedBook(), activity('d1', '2026-03-05T08:00:00.000Z')]);
+    const { commands } = replaySaga(saga, events, UNTIL);
+    // No move for the imported win; dormant 180 days after the live activity.
+    expect(moves(commands)).toEqual(['2026-09-01T08:00:00.000Z dormant']);
+  });
+
+  it('a live deal on an imported potential account moves it to active; the imported loss started no lost check', () => {
+    const events = history([...importedBook(), dealOpened('d3', '2026-03-05T08:00:00.000Z')]);
+    const { commands } = replaySaga(saga, events, '2026-08-01T00:00:00.000Z');
+    expect(moves(commands)).toEqual(['2026-03-05T08:00:00.000Z active']);
+    expect(commands.find((c) => c.type === 'ChangeLifecycle')?.data.reason).toBe(
+      'First deal opened',
+    );
+    expect(logged(commands)).not.toContain('scheduled lifecycle.lost');
+  });
+
+  it('a back-dated loss moves a running lost check but starts none; a back-dated reopen calls it off', () => {
+    const events = story(
+      dealOpened('d1', '2026-01-10T08:00:00.000Z'),
+      dealOpened('d2', '2026-01-11T08:00:00.000Z'),
+      lost('d1', '2026-02-01T08:00:00.000Z'),
+      arrived(lost('d2', '2026-02-20T08:00:00.000Z'), '2026-02-25T08:00:00.000Z'),
+    );
+    const noCheck = replaySaga(saga, events, UNTIL);
+    expect(moves(noCheck.commands)).toEqual([
+      '2026-01-10T08:00:00.000Z active',
+      '2026-08-19T08:00:00.000Z dormant',
+    ]);
+    expect(
+      noCheck.commands
+        .filter((c) => c.data.decision === 'suppressed')
+        .map((c) => [c.data.step, (c.data.detail as { reason: string }).reason]),
+    ).toEqual([['lifecycle.lost', 'back_dated']]);
+
+    const running = story(
+      dealOpened('d1', '2026-01-10T08:00:00.000Z'),
+      lost('d1', '2026-02-01T08:00:00.000Z'),
+      arrived(dealOpened('d2', '2026-02-02T08:00:00.000Z'), '2026-02-10T08:00:00.000Z'),
+      lost('d2', '2026-02-20T08:00:00.000Z'),
+      arrived(reopened('d2', '2026-03-01T08:00:00.000Z'), '2026-03-03T08:00:00.000Z'),
+    );
+    expect(logged(replaySaga(saga, running, UNTIL).commands)).toEqual([
+      'fired lifecycle.active',
+      'scheduled lifecycle.lost',
+      'cancelled lifecycle.lost',
+      'scheduled lifecycle.lost',
+      'cancelled lifecycle.lost',
+      'fired lifecycle.dormant',
+    ]);
+  });
+});
+
+describe('account lifecycle saga: thresholds on a fake clock', () => {
+  it('activity a second before the dormancy threshold keeps the account; a second after, it goes dormant and a new deal wakes it', () => {
+    const base = '2026-01-10T08:00:00.000Z';
+    const threshold = '2026-07-09T08:00:00.000Z'; // 180 days after the deal was opened
+    const before = story(dealOpened('d1', base), activity('d1', '2026-07-09T07:59:59.000Z'));
+    expect(moves(replaySaga(saga, before, '2026-07-31T00:00:00.000Z').commands)).toEqual([
+      `${base} active`,
+    ]);
+    const after = story(dealOpened('d1', base), dealOpened('d2', '2026-07-09T08:00:01.000Z'));
+    expect(moves(replaySaga(saga, after, '2026-07-31T00:00:00.000Z').commands)).toEqual([
+      `${base} active`,
+      `${threshold} dormant`,
+      '2026-07-09T08:00:01.000Z active',
+    ]);
+  });
+
+  it('the lost threshold counts from the last loss: a deal opened a second before the 90 days keeps the account', () => {
+    const lastLoss = '2026-03-01T08:00:00.000Z';
+    const before = story(
+      dealOpened('d1', '2026-01-10T08:00:00.000Z'),
+      lost('d1', lastLoss),
+      dealOpened('d2', '2026-05-30T07:59:59.000Z'),
+    );
+    expect(moves(replaySaga(saga, before, '2026-06-30T00:00:00.000Z').commands)).toEqual([
+      '2026-01-10T08:00:00.000Z active',
+    ]);
+    const after = story(
+      dealOpened('d1', '2026-01-10T08:00:00.000Z'),
+      lost('d1', lastLoss),
+      dealOpened('d2', '2026-05-30T08:00:01.000Z'),
+    );
+    expect(moves(replaySaga(saga, after, '2026-06-30T00:00:00.000Z').commands)).toEqual([
+      '2026-01-10T08:00:00.000Z active',
+      '2026-05-30T08:00:00.000Z lost',
+      '2026-05-30T08:00:01.000Z active',
+    ]);
+  });
+});

@@ -388,6 +388,187 @@ describe('follow-up reminders saga', () => {
   });
 });
 
+/** The event as it arrived: recorded at `recordedAt`, e.g. long after it happened. */
+const arrived = (
+  event: RecordedEvent,
+  recordedAt: string,
+  metadata: Record<string, unknown> = {},
+): RecordedEvent => ({ ...event, recordedAt, metadata: { ...event.metadata, ...metadata } });
+
+describe('follow-up reminders saga: live quotes only', () => {
+  const riyadh = (...more: RecordedEvent[]) =>
+    history([
+      ...setup(),
+      account('sa', 'SA', 'Asia/Riyadh'),
+      dealOpened('d1', 'sa', 'SA'),
+      ...more,
+    ]);
+
+  it('schedules nothing for a back-dated quote, and logs once which reminders it would still have sent', () => {
+    // Sent Tuesday 3 March, typed in on Friday 6 March: day 3 (Sunday 8) and day 7 were still ahead.
+    const { commands, pending } = replaySaga(
+      saga,
+      riyadh(arrived(quoteSent('d1', 1, '2026-03-03T10:00:00.000Z'), '2026-03-06T12:00:00.000Z')),
+      '2026-03-31T00:00:00.000Z',
+    );
+    expect(pending).toEqual([]);
+    expect(ofType(commands, 'CreateTask')).toEqual([]);
+    expect(commands.map((c) => c.data)).toEqual([
+      {
+        saga: 'follow-up-reminders',
+        recordKind: 'deal',
+        recordId: 'd1',
+        decision: 'suppressed',
+        step: 'follow_up',
+        dueAt: '2026-03-08T06:00:00.000Z',
+        detail: {
+          quoteId: 'q1',
+          version: 1,
+          reason: 'back_dated',
+          recordedAt: '2026-03-06T12:00:00.000Z',
+          days: '3,7',
+        },
+        policy: AUTOMATION,
+      },
+    ]);
+  });
+
+  it('writes nothing for an imported quote whose reminders were all over before it arrived', () => {
+    const { commands, pending } = replaySaga(
+      saga,
+      riyadh(
+        arrived(quoteSent('d1', 1, '2026-02-03T10:00:00.000Z'), '2026-03-06T12:00:00.000Z', {
+          cause: { kind: 'import', id: 'crm-export' },
+        }),
+      ),
+      '2026-03-31T00:00:00.000Z',
+    );
+    expect(commands).toEqual([]);
+    expect(pending).toEqual([]);
+  });
+
+  it('lets a back-dated quote supersede a live one, and a back-dated reply cancel the reminders', () => {
+    const superseded = replaySaga(
+      saga,
+      gulf(arrived(quoteSent('d1', 2, '2026-03-04T10:00:00.000Z'), '2026-03-06T12:00:00.000Z')),
+      '2026-03-31T00:00:00.000Z',
+    );
+    expect(superseded.pending).toEqual([]);
+    expect(ofType(superseded.commands, 'CreateTask')).toEqual([]);
+    expect(
+      decisions(superseded.commands, 'cancelled').map(
+        (c) => (c.data.detail as { reason: string }).reason,
+      ),
+    ).toEqual(['superseded', 'superseded']);
+
+    const answered = replaySaga(
+      saga,
+      gulf(
+        arrived(activity('d1', 'inbound', '2026-03-04T07:00:00.000Z'), '2026-03-05T07:00:00.000Z'),
+      ),
+      '2026-03-31T00:00:00.000Z',
+    );
+    expect(answered.pending).toEqual([]);
+    expect(ofType(answered.commands, 'CreateTask')).toEqual([]);
+  });
+
+  it('judges the live window at its edge: 60 minutes late is live, a second more is not', () => {
+    const sent = '2026-03-03T10:00:00.000Z';
+    const late = (seconds: number) =>
+      riyadh(
+        arrived(
+          quoteSent('d1', 1, sent),
+          new Date(Date.parse(sent) + seconds * 1000).toISOString(),
+        ),
+      );
+    expect(replaySaga(saga, late(3600), '2026-03-04T00:00:00.000Z').pending).toHaveLength(2);
+    expect(replaySaga(saga, late(3601), '2026-03-04T00:00:00.000Z').pending).toEqual([]);
+  });
+});
+
+describe('follow-up reminders saga: fake-clock cases', () => {
+  it('a quote reaching a Sydney buyer on Friday evening: reminders at 09:00 Sydney time, Sunday night in Berlin', () => {
+    // Friday 6 March 2026, 09:00 in Berlin = 19:00 in Sydney (AEDT, UTC+11).
+    const events = history([
+      ...setup(),
+      account('au', 'AU', 'Australia/Sydney'),
+      dealOpened('d5', 'au', 'AU'),
+      quoteSent('d5', 1, '2026-03-06T08:00:00.000Z'),
+    ]);
+    expect(
+      replaySaga(saga, events, '2026-03-07T00:00:00.000Z').pending.map((t) => t.dueAt),
+    ).toEqual([
+      '2026-03-08T22:00:00.000Z', // Monday 9 March, 09:00 Sydney
+      '2026-03-12T22:00:00.000Z', // Friday 13 March, 09:00 Sydney
+    ]);
+  });
+
+  it('a holiday of the sales team is no holiday of the customer: Easter Sunday is a working day in Riyadh', () => {
+    // Maundy Thursday, 2 April 2026, 13:00 in Riyadh. Berlin is off on Good Friday and Easter Monday.
+    const { commands } = replaySaga(
+      saga,
+      history([
+        ...setup(),
+        account('sa', 'SA', 'Asia/Riyadh'),
+        dealOpened('d1', 'sa', 'SA'),
+        quoteSent('d1', 1, '2026-04-02T10:00:00.000Z'),
+      ]),
+      '2026-04-30T00:00:00.000Z',
+    );
+    expect(ofType(commands, 'CreateTask').map((c) => [c.occurredAt, c.data.dueAt])).toEqual([
+      ['2026-04-05T06:00:00.000Z', '2026-04-05T15:00:00.000Z'], // Easter Sunday, 09:00–18:00 Riyadh
+      ['2026-04-09T06:00:00.000Z', '2026-04-09T15:00:00.000Z'], // Thursday 9 April
+    ]);
+  });
+
+  it('a handover between scheduling and firing: the reminder goes to the new owner', () => {
+    const { commands } = replaySaga(
+      saga,
+      gulf(
+        recorded(
+          'user-ben',
+          'UserRegistered',
+          { userId: 'ben', teamId: 'berlin', role: 'rep' },
+          START,
+        ),
+        recorded(
+          'deal-d1',
+          'DealOwnerTransferred',
+          {
+            from: 'ana',
+            to: 'ben',
+            reason: 'holiday cover',
+            cause: { kind: 'person', id: 'boss' },
+          },
+          '2026-03-09T09:00:00.000Z',
+        ),
+      ),
+      '2026-03-31T00:00:00.000Z',
+    );
+    expect(ofType(commands, 'CreateTask').map((c) => [c.occurredAt, c.data.assigneeId])).toEqual([
+      ['2026-03-08T06:00:00.000Z', 'ana'],
+      ['2026-03-10T06:00:00.000Z', 'ben'],
+    ]);
+  });
+
+  it('a reply just before the reminder is due cancels it; one just after comes too late', () => {
+    const before = replaySaga(
+      saga,
+      gulf(activity('d1', 'inbound', '2026-03-08T05:59:59.000Z')),
+      '2026-03-31T00:00:00.000Z',
+    );
+    expect(ofType(before.commands, 'CreateTask')).toEqual([]);
+    const after = replaySaga(
+      saga,
+      gulf(activity('d1', 'inbound', '2026-03-08T06:00:01.000Z')),
+      '2026-03-31T00:00:00.000Z',
+    );
+    expect(ofType(after.commands, 'CreateTask').map((c) => c.data.title)).toEqual([
+      'Follow up on quote version 1 (day 3)',
+    ]);
+  });
+});
+
 describe('automation policy', () => {
   const problems = (body: unknown) => {
     const errors = validateSync(plainToInstance(AutomationPolicySchema, body), {
@@ -399,9 +580,21 @@ describe('automation policy', () => {
       : automationPolicyProblems(body as AutomationPolicy);
   };
 
-  it('ships a valid default: reminders on day 3 and 7, from 09:00 customer time', () => {
+  it('ships a valid default: reminders on day 3 and 7, from 09:00 customer time, a 60-minute live window', () => {
     expect(problems(automationDefault)).toEqual([]);
     expect(automationDefault.followUps.reminderDays).toEqual([3, 7]);
+    expect(automationDefault.liveWindowMinutes).toBe(60);
+  });
+
+  it('refuses a live window that is missing, negative or longer than a week', () => {
+    const { liveWindowMinutes: _omitted, ...without } = automationDefault;
+    expect(problems(without)).toEqual(['liveWindowMinutes']);
+    expect(problems({ ...automationDefault, liveWindowMinutes: -1 })).toEqual([
+      'liveWindowMinutes',
+    ]);
+    expect(problems({ ...automationDefault, liveWindowMinutes: 7 * 24 * 60 + 1 })).toEqual([
+      'liveWindowMinutes',
+    ]);
   });
 
   it('refuses reminder days out of order, customer hours that make no day, and unknown fields', () => {

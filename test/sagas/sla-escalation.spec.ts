@@ -17,7 +17,7 @@ import {
 } from '../../sagas/sla-escalation.saga';
 import { predictSla } from '../../sagas/sla-prediction';
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
-import { history, recorded } from '../support/projection-harness';
+import { history, recorded, userRegistered } from '../support/projection-harness';
 
 // ---- A scripted organisation -------------------------------------------------------------------
 // Berlin team (berlin-sales: Mon–Fri 09:00–18:00 Europe/Berlin; CET = UTC+1 until Sunday
@@ -50,13 +50,7 @@ const team = (id: string, calendarKey: string, leadId: string) =>
     { teamId: id, name: id, region: ['DE'], productLines: [], leadId, calendarKey },
     T0,
   );
-const user = (id: string, teamId: string, role = 'rep') =>
-  recorded(
-    `user-${id}`,
-    'UserRegistered',
-    { userId: id, name: id, email: `${id}@x.test`, role, teamId },
-    T0,
-  );
+const user = (id: string, teamId: string, role = 'rep') => userRegistered(id, teamId, T0, role);
 
 const organisation = (policy: SlaPolicy = FIRST_RESPONSE_ONLY): RecordedEvent[] => [
   published('calendars.default', calendarPolicy, 1, T0),
@@ -689,7 +683,7 @@ describe('SLA escalation saga', () => {
   });
 
   describe('ladder recipients and actions', () => {
-    it('a reassignment rung records the request for the assignment rules', () => {
+    it('a reassignment rung records the request and sends it to the assignment rules', () => {
       const policy: SlaPolicy = {
         ...FIRST_RESPONSE_ONLY,
         firstResponse: {
@@ -722,7 +716,76 @@ describe('SLA escalation saga', () => {
           },
         },
       });
-      expect(commands.filter((c) => c.aggregate === 'lead')).toEqual([]);
+      const correlationId = 'sla-escalation:ra:first_response:2026-03-16T08:00:00.000Z:L4';
+      expect(request?.correlationId).toBe(correlationId);
+      // The owner is the rules' choice when handled: the saga names only whom it is taken from.
+      expect(commands.filter((c) => c.aggregate === 'lead')).toEqual([
+        {
+          aggregate: 'lead',
+          id: 'ra',
+          commandId: `${correlationId}:reassign`,
+          correlationId,
+          type: 'ReassignLeadByRule',
+          data: { leadId: 'ra', fromOwnerId: 'u-anna', clock: 'first_response', level: 4 },
+          occurredAt: '2026-03-16T12:00:00.000Z',
+          reason: expect.stringMatching(/^SLA escalation \(sla\.default v1 level 4\)/),
+          policy: { id: 'sla.default', version: 1 },
+        },
+      ]);
+    });
+
+    it('a reassignment rung of a converted case stays a request: the deal is not the lead', () => {
+      const policy: SlaPolicy = {
+        ...FIRST_RESPONSE_ONLY,
+        firstResponse: {
+          ...FIRST_RESPONSE_ONLY.firstResponse,
+          ladder: [{ level: 1, afterMinutes: 60, action: 'reassign' }],
+        },
+      };
+      const { commands } = run(
+        [
+          ...organisation(policy),
+          ...lead('rc').received('2026-03-16T08:00:00Z', { owner: 'u-anna' }),
+          lead('rc').converted('d-rc', 'u-anna', '2026-03-16T08:10:00Z'),
+          deal('d-rc').opened('u-anna', '2026-03-16T08:10:00Z'),
+        ],
+        '2026-03-16T18:00:00Z',
+      );
+      expect(decisionsOf(commands, 'escalated').map((c) => c.data.step)).toEqual([
+        'first_response.level_1',
+      ]);
+      expect(commands.filter((c) => c.type === 'ReassignLeadByRule')).toEqual([]);
+    });
+
+    it('one firing shares one correlation id (decision, task); other firings and decisions do not', () => {
+      const { commands } = run(
+        [...organisation(), ...lead('co').received('2026-03-16T08:00:00Z', { owner: 'u-anna' })],
+        '2026-03-16T18:00:00Z',
+      );
+      const run0 = 'sla-escalation:co:first_response:2026-03-16T08:00:00.000Z';
+      const byCorrelation = (level: number) =>
+        commands
+          .filter((c) => c.correlationId === `${run0}:L${level}`)
+          .map((c) => `${c.type} ${c.commandId.slice(run0.length + 1)}`);
+      expect(byCorrelation(1)).toEqual([
+        'CreateTask L1:task',
+        'RecordAutomationDecision L1:task_created',
+      ]);
+      expect(byCorrelation(2)).toEqual([
+        'CreateTask L2:task',
+        'RecordAutomationDecision L2:escalated',
+      ]);
+      const task = commands.find((c) => c.commandId === `${run0}:L1:task`) as SagaCommand;
+      const decision = decisionsOf(commands, 'task_created')[0];
+      expect(decision.data.detail).toMatchObject({ taskId: task.id });
+      // Command ids are unchanged by the correlation (what-if compares them).
+      expect(decision.commandId).toBe(`${run0}:L1:task_created`);
+      // Scheduling, breach and stop decisions are not part of a firing's chain.
+      const unchained = commands.filter((c) => c.correlationId === undefined);
+      expect(unchained.map((c) => c.data.decision)).toEqual(
+        expect.arrayContaining(['scheduled', 'flagged']),
+      );
+      expect(unchained.some((c) => c.type === 'CreateTask')).toBe(false);
     });
 
     it("the policy's team manager overrides the team's manager by role", () => {

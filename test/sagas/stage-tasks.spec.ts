@@ -74,6 +74,13 @@ const stageChanged = (dealId: string, from: string, to: string, at: string) =>
     { from, to, direction: 'forward', reentry: false, policy: STAGES },
     at,
   );
+const dealLost = (dealId: string, stage: string, at: string) =>
+  recorded(
+    `deal-${dealId}`,
+    'DealLost',
+    { reasonCode: 'price.too_high', reason: 'price', subReason: 'too_high', stage, policy: STAGES },
+    at,
+  );
 
 const creates = (commands: SagaCommand[]) => commands.filter((c) => c.type === 'CreateTask');
 const cancels = (commands: SagaCommand[]) => commands.filter((c) => c.type === 'CancelTask');
@@ -305,18 +312,7 @@ describe('stage tasks saga', () => {
           { stage: 'proposal', previousOutcome: 'won', reason: 'order cancelled' },
           '2026-03-05T08:00:00.000Z',
         ), // r3
-        recorded(
-          'deal-d1',
-          'DealLost',
-          {
-            reasonCode: 'price.too_high',
-            reason: 'price',
-            subReason: 'too_high',
-            stage: 'proposal',
-            policy: STAGES,
-          },
-          '2026-03-06T08:00:00.000Z',
-        ), // r4
+        dealLost('d1', 'proposal', '2026-03-06T08:00:00.000Z'), // r4
       ]);
     };
 
@@ -384,18 +380,7 @@ describe('stage tasks saga', () => {
       dealOpened('d1', '2026-03-02T08:00:00.000Z'),
       recorded(`task-${done}`, 'TaskCompleted', { taskId: done }, '2026-03-02T09:00:00.000Z'),
       stageChanged('d1', 'initial_contact', 'proposal', '2026-03-03T08:00:00.000Z'),
-      recorded(
-        'deal-d1',
-        'DealLost',
-        {
-          reasonCode: 'price.too_high',
-          reason: 'price',
-          subReason: 'too_high',
-          stage: 'proposal',
-          policy: STAGES,
-        },
-        '2026-03-04T08:00:00.000Z',
-      ),
+      dealLost('d1', 'proposal', '2026-03-04T08:00:00.000Z'),
     ]);
     const { commands } = replaySaga(saga, events, '2026-03-31T00:00:00.000Z');
     expect(
@@ -428,5 +413,121 @@ describe('stage tasks saga', () => {
       '2026-03-31T00:00:00.000Z',
     );
     expect(commands).toEqual([]);
+  });
+});
+
+/** The event as it arrived: recorded at `recordedAt`, e.g. long after it happened. */
+const arrived = (
+  event: RecordedEvent,
+  recordedAt: string,
+  metadata: Record<string, unknown> = {},
+) => ({
+  ...event,
+  recordedAt,
+  metadata: { ...event.metadata, ...metadata },
+});
+const suppressions = (commands: SagaCommand[]) =>
+  commands.filter((c) => c.type === 'RecordAutomationDecision' && c.data.decision === 'suppressed');
+
+describe('stage tasks saga: live entries only', () => {
+  it('creates no tasks for imported or back-dated entries, and logs the skip only where a task would still have been due', () => {
+    const events = history([
+      ...setup(),
+      // Opened in January, imported in March: every task would have been long over.
+      arrived(dealOpened('d1', '2026-01-12T08:00:00.000Z'), '2026-03-03T10:00:00.000Z', {
+        cause: { kind: 'import', id: 'crm-export' },
+      }),
+      // Moved yesterday, typed in today: its tasks would still be due.
+      arrived(
+        stageChanged('d1', 'initial_contact', 'proposal', '2026-03-02T08:00:00.000Z'),
+        '2026-03-03T10:00:00.000Z',
+      ),
+    ]);
+    const { commands } = replaySaga(saga, events, '2026-03-31T00:00:00.000Z');
+    expect(creates(commands)).toEqual([]);
+    expect(suppressions(commands).map((c) => c.data)).toEqual([
+      {
+        saga: 'stage-tasks',
+        recordKind: 'deal',
+        recordId: 'd1',
+        decision: 'suppressed',
+        step: 'stage_tasks.proposal',
+        dueAt: '2026-03-04T08:00:00.000Z', // offer_alternatives, two working days after the move
+        detail: {
+          stage: 'proposal',
+          reason: 'back_dated',
+          templates: 4,
+          recordedAt: '2026-03-03T10:00:00.000Z',
+        },
+        policy: STAGES,
+      },
+    ]);
+  });
+
+  it('still cancels on leaving when the move that leaves is back-dated', () => {
+    const events = history([
+      ...setup(),
+      dealOpened('d1', '2026-03-02T08:00:00.000Z'),
+      arrived(
+        dealLost('d1', 'initial_contact', '2026-03-03T08:00:00.000Z'),
+        '2026-03-05T08:00:00.000Z',
+      ),
+    ]);
+    const { commands } = replaySaga(saga, events, '2026-03-31T00:00:00.000Z');
+    expect(creates(commands)).toHaveLength(5); // the live entry's
+    expect(cancels(commands)).toHaveLength(5);
+    // The lost outcome's own templates are not created from a back-dated loss.
+    expect(creates(commands).every((c) => c.commandId.includes(':r0:'))).toBe(true);
+  });
+
+  it('judges the live window at its edge: 60 minutes late is live, a second more is not', () => {
+    const opened = '2026-03-02T08:00:00.000Z';
+    const late = (seconds: number) =>
+      history([
+        ...setup(),
+        arrived(
+          dealOpened('d1', opened),
+          new Date(Date.parse(opened) + seconds * 1000).toISOString(),
+        ),
+      ]);
+    expect(creates(replaySaga(saga, late(3600), '2026-03-31T00:00:00.000Z').commands)).toHaveLength(
+      5,
+    );
+    expect(creates(replaySaga(saga, late(3601), '2026-03-31T00:00:00.000Z').commands)).toEqual([]);
+  });
+
+  it('takes the window from the automation policy in force', () => {
+    const wide = { ...automationDefault, version: 2, liveWindowMinutes: 24 * 60 };
+    const events = history([
+      ...setup(),
+      policy(wide, '2026-02-01T00:00:00.000Z'),
+      arrived(dealOpened('d1', '2026-03-02T08:00:00.000Z'), '2026-03-02T20:00:00.000Z'),
+    ]);
+    expect(creates(replaySaga(saga, events, '2026-03-31T00:00:00.000Z').commands)).toHaveLength(5);
+  });
+});
+
+describe('stage tasks saga: fake-clock cases', () => {
+  it('a deal opened on a Sydney customer’s Friday evening is Berlin’s Friday morning: due Monday, Berlin time', () => {
+    // Friday 6 March 2026, 19:00 in Sydney = 09:00 in Berlin.
+    const { commands } = replaySaga(
+      saga,
+      history([...setup(), dealOpened('d1', '2026-03-06T08:00:00.000Z')]),
+      '2026-03-31T00:00:00.000Z',
+    );
+    expect(dues(commands)).toMatchObject({
+      confirm_requirements: '2026-03-09T08:00:00.000Z', // Monday 09:00 CET
+      sound_out_target_price: '2026-03-11T08:00:00.000Z',
+    });
+  });
+
+  it('counts the autumn clock change in working days too', () => {
+    // Friday 23 October 2026, 15:00 CEST; clocks go back on Sunday 25 October.
+    const { commands } = replaySaga(
+      saga,
+      history([...setup(), dealOpened('d1', '2026-10-23T13:00:00.000Z')]),
+      '2026-11-30T00:00:00.000Z',
+    );
+    expect(dues(commands).confirm_requirements).toBe('2026-10-26T14:00:00.000Z'); // Monday 15:00 CET
   });
 });

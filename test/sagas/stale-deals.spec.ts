@@ -2,6 +2,11 @@ import automationDefault from '../../config/policies/automation.default.json';
 import calendarsDefault from '../../config/policies/calendars.default.json';
 import stagesDefault from '../../config/policies/stages.default.json';
 import { automationDecider } from '../../domain/automation/automation.decider';
+import type { DealCommand } from '../../domain/deal/deal.commands';
+import { dealDecider } from '../../domain/deal/deal.decider';
+import type { DealEvent } from '../../domain/deal/deal.events';
+import type { DealState } from '../../domain/deal/deal.state';
+import type { StagePolicy } from '../../domain/policies/stage-policy';
 import type { TaskCommand } from '../../domain/task/task.commands';
 import { taskDecider } from '../../domain/task/task.decider';
 import type { TaskState } from '../../domain/task/task.state';
@@ -36,7 +41,7 @@ const setup = (): RecordedEvent[] => [
 
 /** Opened in initial contact (stale after 14 days) on Friday 6 March 2026, 15:00 in Berlin. */
 const OPENED = '2026-03-06T14:00:00.000Z';
-const opened = (ownerId = 'ana') =>
+const opened = (ownerId = 'ana', at = OPENED, metadata: Record<string, unknown> = {}) =>
   recorded(
     'deal-d1',
     'DealOpened',
@@ -48,7 +53,8 @@ const opened = (ownerId = 'ana') =>
       stage: 'initial_contact',
       policy: STAGES,
     },
-    OPENED,
+    at,
+    metadata,
   );
 const activity = (at: string, metadata: Record<string, unknown> = {}, loggedAt = at) =>
   recorded(
@@ -96,9 +102,15 @@ const decisions = (commands: SagaCommand[]) =>
 const questionId = (idleSince: string) =>
   deriveSagaId(`stale-deals:d1:close_or_lost:${idleSince}`, 'task');
 
-/** Each command is one its decider accepts, in the order sent (task commands fold per task). */
-function acceptedByDeciders(commands: SagaCommand[]): void {
+/**
+ * Each command is one its decider accepts, in the order sent: task commands fold per task, deal
+ * commands on top of the deal's history up to the command's time.
+ */
+function acceptedByDeciders(events: RecordedEvent[], commands: SagaCommand[]): void {
   const tasks = new Map<string, TaskState>();
+  const dealHistory = events.filter((e) => e.streamName === 'deal-d1');
+  let deal: DealState = dealDecider.initialState;
+  let folded = 0;
   for (const command of commands) {
     const context = {
       now: command.occurredAt,
@@ -107,7 +119,20 @@ function acceptedByDeciders(commands: SagaCommand[]): void {
     };
     const sent = { type: command.type, data: command.data } as never;
     if (command.aggregate === 'automation') automationDecider.decide(sent, undefined, context);
-    else {
+    else if (command.aggregate === 'deal') {
+      while (
+        folded < dealHistory.length &&
+        dealHistory[folded].metadata.occurredAt <= command.occurredAt
+      ) {
+        const { type, data } = dealHistory[folded++];
+        deal = dealDecider.evolve(deal, { type, data } as unknown as DealEvent);
+      }
+      const decided = dealDecider.decide(sent as DealCommand, deal, {
+        ...context,
+        policies: { stages: stagesDefault as StagePolicy, lossReasons: undefined as never },
+      });
+      deal = decided.reduce(dealDecider.evolve, deal);
+    } else {
       const before = tasks.get(command.id) ?? taskDecider.initialState;
       tasks.set(
         command.id,
@@ -165,6 +190,18 @@ describe('stale deals saga', () => {
     ]);
     // Asked once per idle period.
     expect(pending).toEqual([]);
+    expect(ofType(commands, 'FlagDealStale')).toEqual([
+      {
+        aggregate: 'deal',
+        id: 'd1',
+        commandId: `stale-deals:d1:flag:${OPENED}`,
+        type: 'FlagDealStale',
+        data: { idleSince: OPENED, staleAfterDays: 14, taskId },
+        occurredAt: '2026-03-20T14:00:00.000Z',
+        reason: 'No activity for 14 days in stage initial_contact',
+        policy: STAGES,
+      },
+    ]);
   });
 
   it('counts idle days from the latest activity, by its own time', () => {
@@ -237,6 +274,17 @@ describe('stale deals saga', () => {
       },
     ]);
     expect(ofType(commands, 'CreateTask')[1].id).toBe(questionId('2026-03-25T09:00:00.000Z'));
+    expect(ofType(commands, 'ClearDealStaleFlag')).toEqual([
+      {
+        aggregate: 'deal',
+        id: 'd1',
+        commandId: `stale-deals:d1:unflag:${OPENED}`,
+        type: 'ClearDealStaleFlag',
+        data: { reason: 'activity_resumed' },
+        occurredAt: '2026-03-25T09:00:00.000Z',
+        reason: 'The deal is active again',
+      },
+    ]);
   });
 
   it('leaves an answered question alone', () => {
@@ -312,10 +360,12 @@ describe('stale deals saga', () => {
     expect(ofType(commands, 'CreateTask')[0].data.dueAt).toBe('2026-03-21T14:00:00.000Z');
   });
 
-  it('sends only commands the task and automation deciders accept', () => {
-    acceptedByDeciders(
-      replaySaga(saga, story(activity('2026-03-25T09:00:00.000Z')), UNTIL).commands,
-    );
+  it('sends only commands the task, deal and automation deciders accept', () => {
+    const events = story(activity('2026-03-25T09:00:00.000Z'), lost('2026-04-20T09:00:00.000Z'));
+    const { commands } = replaySaga(saga, events, UNTIL);
+    expect(ofType(commands, 'FlagDealStale')).toHaveLength(2);
+    expect(ofType(commands, 'ClearDealStaleFlag')).toHaveLength(2);
+    acceptedByDeciders(events, commands);
   });
 
   it('replays to identical commands', () => {
@@ -327,5 +377,176 @@ describe('stale deals saga', () => {
     const first = replaySaga(saga, build(), UNTIL);
     expect(replaySaga(saga, build(), UNTIL).commands).toEqual(first.commands);
     expect(new Set(first.commands.map((c) => c.commandId)).size).toBe(first.commands.length);
+  });
+});
+
+/** The event as it arrived: recorded at `recordedAt`, e.g. long after it happened. */
+const arrived = (event: RecordedEvent, recordedAt: string): RecordedEvent => ({
+  ...event,
+  recordedAt,
+});
+const IMPORT = { cause: { kind: 'import', id: 'crm-export-2026-03' } };
+
+describe('stale deals saga: live events only', () => {
+  const importedOpen = (at = OPENED) => opened('ana', at, IMPORT);
+  const suppressed = (commands: SagaCommand[]) =>
+    ofType(commands, 'RecordAutomationDecision').filter((c) => c.data.decision === 'suppressed');
+
+  it('does not watch an imported deal, and says so once when the question would have come after the import', () => {
+    const events = history([
+      ...setup(),
+      arrived(importedOpen(), '2026-03-10T12:00:00.000Z'),
+      arrived(
+        activity('2026-03-08T10:00:00.000Z', IMPORT, '2026-03-08T10:00:00.000Z'),
+        '2026-03-10T12:00:00.000Z',
+      ),
+    ]);
+    const { commands, pending } = replaySaga(saga, events, UNTIL);
+    expect(pending).toEqual([]);
+    expect(ofType(commands, 'CreateTask')).toEqual([]);
+    expect(suppressed(commands).map((c) => c.data)).toEqual([
+      {
+        saga: 'stale-deals',
+        recordKind: 'deal',
+        recordId: 'd1',
+        decision: 'suppressed',
+        step: 'stale.watch',
+        dueAt: '2026-03-20T14:00:00.000Z',
+        detail: {
+          reason: 'import',
+          recordedAt: '2026-03-10T12:00:00.000Z',
+          stage: 'initial_contact',
+          staleAfterDays: 14,
+          lastActivityAt: OPENED,
+        },
+        policy: STAGES,
+      },
+    ]);
+  });
+
+  it('writes nothing for old history whose question would have come before it arrived', () => {
+    const events = history([
+      ...setup(),
+      arrived(importedOpen('2025-06-02T08:00:00.000Z'), '2026-03-10T12:00:00.000Z'),
+    ]);
+    expect(replaySaga(saga, events, UNTIL)).toMatchObject({ commands: [], pending: [] });
+  });
+
+  it('watches the deal from its first live activity (a handover is none), counting from the latest activity known', () => {
+    const imported = [
+      ...setup(),
+      arrived(importedOpen(), '2026-03-10T12:00:00.000Z'),
+      recorded(
+        'deal-d1',
+        'DealOwnerTransferred',
+        { from: 'ana', to: 'ana2', reason: 'cover', cause: { kind: 'person', id: 'boss' } },
+        '2026-03-11T09:00:00.000Z',
+      ),
+    ];
+    expect(ofType(replaySaga(saga, history(imported), UNTIL).commands, 'CreateTask')).toEqual([]);
+    const events = history([
+      ...imported,
+      // Logged live on 16 March, about a call on the 12th.
+      activity('2026-03-12T10:00:00.000Z', {}, '2026-03-16T10:00:00.000Z'),
+    ]);
+    expect(
+      ofType(replaySaga(saga, events, UNTIL).commands, 'CreateTask').map((c) => c.occurredAt),
+    ).toEqual(['2026-03-26T10:00:00.000Z']);
+  });
+
+  it('lets a back-dated stage move and a back-dated activity move the baseline and clear the flag of a watched deal', () => {
+    const moved = replaySaga(
+      saga,
+      story(
+        arrived(
+          stageChanged('initial_contact', 'sample', '2026-03-09T09:00:00.000Z'),
+          '2026-03-11T09:00:00.000Z',
+        ),
+      ),
+      UNTIL,
+    );
+    // Sample waits 30 days, from the move's own time.
+    expect(ofType(moved.commands, 'CreateTask').map((c) => c.occurredAt)).toEqual([
+      '2026-04-08T09:00:00.000Z',
+    ]);
+
+    const cleared = replaySaga(
+      saga,
+      story(arrived(activity('2026-03-22T09:00:00.000Z'), '2026-03-24T09:00:00.000Z')),
+      '2026-03-30T00:00:00.000Z',
+    );
+    expect(ofType(cleared.commands, 'ClearDealStaleFlag').map((c) => c.data)).toEqual([
+      { reason: 'activity_resumed' },
+    ]);
+    expect(ofType(cleared.commands, 'CancelTask')).toHaveLength(1);
+  });
+
+  it('judges liveness at the edge of the window: recorded 60 minutes late is live, a second more is not', () => {
+    const late = (seconds: number) =>
+      history([
+        ...setup(),
+        arrived(opened(), new Date(Date.parse(OPENED) + seconds * 1000).toISOString()),
+      ]);
+    expect(ofType(replaySaga(saga, late(3600), UNTIL).commands, 'CreateTask')).toHaveLength(1);
+    const { commands } = replaySaga(saga, late(3601), UNTIL);
+    expect(ofType(commands, 'CreateTask')).toEqual([]);
+    expect(suppressed(commands).map((c) => (c.data.detail as { reason: string }).reason)).toEqual([
+      'back_dated',
+    ]);
+  });
+});
+
+describe('stale deals saga: fake-clock cases', () => {
+  it('asks across the spring clock change; the question is due one working day later at the same Berlin time', () => {
+    // Friday 13 March 2026, 15:00 CET; 14 days later is Friday 27 March, 15:00 CET; clocks change on the 29th.
+    const events = history([...setup(), opened('ana', '2026-03-13T14:00:00.000Z')]);
+    const [question] = ofType(replaySaga(saga, events, UNTIL).commands, 'CreateTask');
+    expect(question.occurredAt).toBe('2026-03-27T14:00:00.000Z');
+    expect(question.data.dueAt).toBe('2026-03-30T13:00:00.000Z'); // Monday 15:00 CEST
+  });
+
+  it('a handover mid-idle is no activity: the question comes on time, to the new owner', () => {
+    const events = story(
+      recorded(
+        'user-ben',
+        'UserRegistered',
+        { userId: 'ben', teamId: 'berlin', role: 'rep' },
+        START,
+      ),
+      recorded(
+        'deal-d1',
+        'DealOwnerTransferred',
+        { from: 'ana', to: 'ben', reason: 'holiday cover', cause: { kind: 'person', id: 'boss' } },
+        '2026-03-12T09:00:00.000Z',
+      ),
+    );
+    expect(
+      ofType(replaySaga(saga, events, UNTIL).commands, 'CreateTask').map((c) => [
+        c.occurredAt,
+        c.data.assigneeId,
+      ]),
+    ).toEqual([['2026-03-20T14:00:00.000Z', 'ben']]);
+  });
+
+  it('activity a second before the threshold postpones the question; a second after, it is asked and then called off', () => {
+    const before = replaySaga(
+      saga,
+      story(activity('2026-03-20T13:59:59.000Z')),
+      '2026-04-01T00:00:00.000Z',
+    );
+    expect(ofType(before.commands, 'CreateTask')).toEqual([]);
+    expect(before.pending.map((t) => t.dueAt)).toEqual(['2026-04-03T13:59:59.000Z']);
+
+    const after = replaySaga(
+      saga,
+      story(activity('2026-03-20T14:00:01.000Z')),
+      '2026-04-01T00:00:00.000Z',
+    );
+    expect(decisions(after.commands)).toEqual([
+      '2026-03-20T14:00:00.000Z task_created stale.close_or_lost',
+      '2026-03-20T14:00:00.000Z flagged stale.flag',
+      '2026-03-20T14:00:01.000Z stopped stale.flag',
+      '2026-03-20T14:00:01.000Z cancelled stale.close_or_lost',
+    ]);
   });
 });

@@ -34,6 +34,15 @@ export function recorded(
   };
 }
 
+/** A user registered in a team, named after their id. */
+export const userRegistered = (id: string, teamId: string, at: string, role = 'rep') =>
+  recorded(
+    `user-${id}`,
+    'UserRegistered',
+    { userId: id, name: id, email: `${id}@x.test`, role, teamId },
+    at,
+  );
+
 /** Numbers revisions per stream in the order given. */
 export function history(events: RecordedEvent[]): RecordedEvent[] {
   const revisions = new Map<string, number>();

@@ -42,9 +42,17 @@ export class AccountRecord {
     };
   }
 
-  /** Moves the lifecycle when the domain allows it; a move it would refuse is simply not made. */
+  /**
+   * Moves the lifecycle when the domain allows it; a move it would refuse is simply not made. Once
+   * the account-lifecycle saga acts, the move is its to make: the story only notes where it stands.
+   */
   moveLifecycle(to: Lifecycle, reason: string, actor?: EventActor): boolean {
     if (judgeLifecycleChange(this.lifecycle, to, this.hasOrdered) !== 'ok') return false;
+    if (this.world.isAutomated(this.story.now)) {
+      this.lifecycle = to;
+      if (to === 'won' || to === 'repeat') this.hasOrdered = true;
+      return true;
+    }
     const meta = actor
       ? { actor, cause: { kind: 'person' as const, id: actor.userId } }
       : this.asOwner();

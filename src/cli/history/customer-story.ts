@@ -141,11 +141,14 @@ function playCustomer(world: World, story: Story, start: Arrival, features: Set<
   const velocity = features.size > 0 ? 0.6 : random.between(0.6, 1.5);
   const prospect = start.prospect;
   const lead = LeadRecord.receive(world, story, prospect, start.channel, { show: start.show });
-  lead.assign();
+  // Some live inquiries are complete RFQs (drawings, quantity, port): quoted within the day, as the
+  // SLA's proposal clock asks.
+  const rfq = world.isLive(start.at) && random.chance(0.35);
   if (random.chance(0.6)) lead.handOverForLanguage();
-  lead.firstResponse(random.chance(0.15) ? 'slow' : 'prompt');
-  if (random.chance(0.7)) lead.buyerReplies('Buyer sent drawings and confirmed the quantity');
-  if (random.chance(0.1)) {
+  lead.firstResponse(!rfq && random.chance(0.15) ? 'slow' : 'prompt');
+  if (!rfq && random.chance(0.7))
+    lead.buyerReplies('Buyer sent drawings and confirmed the quantity');
+  if (!rfq && random.chance(0.1)) {
     lead.nurture('Project budget approved only next quarter; keep in touch');
     story.advance(story.now + random.int(30, 120) * DAY);
     lead.buyerReplies('Buyer is back: project funded, asks for an updated offer');
@@ -192,7 +195,7 @@ function playCustomer(world: World, story: Story, start: Arrival, features: Set<
     prospect.product,
     ids.contactId,
   );
-  playDeal(deal, features, velocity);
+  playDeal(deal, features, velocity, rfq);
 
   for (let repeat = 0; repeat < 3; repeat++) {
     const comeBack =
@@ -252,8 +255,8 @@ function nextDeal(world: World, story: Story, account: AccountRecord, reorder: b
       story,
       { ...prospect, person, freeMail: false },
       random.pick(['email', 'email', 'website_form', 'alibaba'] as const),
+      { existingOwner: { rep: account.ownerId, accountName: base.company } },
     );
-    lead.assign({ rep: account.ownerId, accountName: base.company });
     lead.firstResponse('prompt');
     lead.score('high');
     lead.qualify(reorder ? 'Existing customer: repeat order' : 'Existing account: new project');

@@ -299,12 +299,14 @@ export class DealRun {
     withOptions?: boolean;
     note?: string;
     rejectFirst?: boolean;
+    /** Drafted within a few hours, not when the rep gets round to it. */
+    soon?: boolean;
   }): void {
     const random = this.random;
     let discount = options.discount;
     let rejectNext = options.rejectFirst ?? random.chance(0.25);
     for (let attempt = 0; ; attempt++) {
-      const draft = this.draft(discount, options.withOptions ?? false);
+      const draft = this.draft(discount, options.withOptions ?? false, options.soon ?? false);
       if (draft.approval) {
         this.story.advance(this.story.now + random.int(5, 90) * MINUTE);
         this.command('RequestQuoteApproval', {
@@ -349,11 +351,12 @@ export class DealRun {
   private draft(
     discount: number,
     withOptions: boolean,
+    soon: boolean,
   ): { quote: QuoteRecord; approval: string | undefined } {
     const random = this.random;
     this.story.advance(
       officeMoment(
-        this.story.now + random.int(1, 30) * HOUR,
+        this.story.now + (soon ? random.int(20, 180) * MINUTE : random.int(1, 30) * HOUR),
         repHours(repById(this.world.team, this.ownerId)),
         this.random,
       ),

@@ -79,7 +79,13 @@ const bankHours: OfficeHours = {
 };
 
 /** Plays one deal from opening to its outcome (or to the run's clock). */
-export function playDeal(deal: DealRun, features: Set<Feature>, velocity: number): void {
+export function playDeal(
+  deal: DealRun,
+  features: Set<Feature>,
+  velocity: number,
+  /** A complete RFQ: the first quote goes out the same day, before the first calls. */
+  rfq = false,
+): void {
   const random = deal.random;
   const wait = (min: number, max: number) => deal.waitDays(min * velocity, max * velocity);
   const fate = features.has('won')
@@ -102,6 +108,11 @@ export function playDeal(deal: DealRun, features: Set<Feature>, velocity: number
       : random.int(fate === 'lost' ? 0 : 1, route.length);
   const handoverAt = random.chance(0.12) ? random.int(1, route.length) : -1;
 
+  if (rfq && route[0] === 'proposal' && !features.has('backward')) {
+    deal.meetRequirements('proposal');
+    if (!deal.current) deal.quoteRound({ discount: random.between(0, 0.05), soon: true });
+    deal.moveTo('proposal', 'Complete RFQ: quoted the same day');
+  }
   initialContact(deal, features);
   wait(2, 10);
   if (features.has('handover')) handOver(deal);
@@ -110,7 +121,8 @@ export function playDeal(deal: DealRun, features: Set<Feature>, velocity: number
     const stage = route[i];
     const previous = SCRIPT_STAGES.indexOf(deal.stage as (typeof SCRIPT_STAGES)[number]);
     const backward = SCRIPT_STAGES.indexOf(stage as (typeof SCRIPT_STAGES)[number]) < previous;
-    deal.moveTo(stage, backward ? backNote(deal.stage, stage) : undefined);
+    if (deal.stage !== stage)
+      deal.moveTo(stage, backward ? backNote(deal.stage, stage) : undefined);
     const visits = route.slice(0, i + 1).filter((s) => s === stage).length;
     work(deal, stage, visits, features);
     wait(3, 14);

@@ -79,7 +79,6 @@ function play(world: World, story: Story, start: Arrival, kind: LeadOutcome): vo
     show: start.show,
     text: reason ? JUNK[reason]?.text : undefined,
   });
-  lead.assign();
   if (kind === 'unanswered') return;
   if (reason === 'spam') return lead.disqualify('spam');
   lead.firstResponse(random.chance(0.25) ? 'slow' : 'prompt');

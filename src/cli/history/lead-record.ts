@@ -1,3 +1,4 @@
+import { addBusinessSeconds } from '../../../domain/calendar/business-time';
 import { DisqualifyReason, ResponseChannel } from '../../../domain/lead/lead.commands';
 import { SCORE_DIMENSIONS } from '../../../domain/policies/scoring-policy';
 import { InquiryChannel } from '../../../domain/shared/channels';
@@ -8,6 +9,30 @@ import { ConvertDetails, Story } from './plan';
 import { makeInquiry, payloadHash, Prospect } from './prospects';
 import { actorOf, employed, Rep, repById } from './team';
 import { ASSIGNMENT_RULE, IMPORT_CAUSE, INTAKE, World } from './world';
+
+/** An account's owner, who keeps the buyer's new inquiries. */
+export interface ExistingOwner {
+  rep: string;
+  accountName: string;
+}
+
+const SYSTEM: EventActor = { userId: 'system', role: 'system' };
+const SECOND = 1000;
+
+/** The assignment rule: a rep of the buyer's region by round robin; an existing account keeps its owner. */
+function routeInquiry(
+  world: World,
+  prospect: Prospect,
+  at: number,
+  existingOwner: ExistingOwner | undefined,
+): { rep: Rep; reason: string } {
+  return existingOwner
+    ? {
+        rep: repById(world.team, existingOwner.rep),
+        reason: `Existing account ${existingOwner.accountName} keeps its owner`,
+      }
+    : world.assignByRegion(prospect.country.region, at);
+}
 
 export type LeadStatus = 'new' | 'qualified' | 'nurturing' | 'disqualified' | 'converted';
 
@@ -57,7 +82,6 @@ export const replyChannel = (
 export class LeadRecord {
   status: LeadStatus = 'new';
   ownerId?: string;
-  readonly receivedAt: number;
   private responded = false;
 
   constructor(
@@ -66,48 +90,74 @@ export class LeadRecord {
     readonly leadId: string,
     readonly channel: InquiryChannel,
     readonly prospect: Prospect,
+    readonly receivedAt: number,
   ) {
-    this.receivedAt = story.now;
     const departure = world.team.departure;
     if (departure && departure.at > story.now)
       story.schedule(departure.at, () => this.onDeparture());
   }
 
-  /** Receives an inquiry at the story's current time, as the importer. */
+  /**
+   * An inquiry comes in at the story's current time and the assignment rule routes it (an existing
+   * account keeps its owner). Before go-live it is history the importer enters: not live, assigned
+   * a few minutes later. In service it arrives live through the intake, routed in the same append
+   * as the live intake does it, and starts the SLA clocks.
+   */
   static receive(
     world: World,
     story: Story,
     prospect: Prospect,
     channel: InquiryChannel,
-    options: { show?: string; text?: string } = {},
+    options: { show?: string; text?: string; existingOwner?: ExistingOwner } = {},
   ): LeadRecord {
     const leadId = story.newId();
+    const receivedAt = story.now;
     const content = makeInquiry(
       world.random,
       prospect,
       channel,
-      story.now,
+      receivedAt,
       () => world.nextFormNumber(),
       options.show,
       options.text,
     );
+    const inquiry = {
+      leadId,
+      channel,
+      ...(content.sourceRef && { sourceRef: content.sourceRef }),
+      payloadHash: payloadHash(channel, content, receivedAt),
+      inquirer: content.inquirer,
+      attachments: content.attachments,
+    };
+    world.leadsPlanned++;
+    if (!world.isLive(receivedAt)) {
+      story.domain(
+        'lead',
+        leadId,
+        'ReceiveInquiry',
+        { ...inquiry, live: false },
+        { actor: INTAKE, cause: IMPORT_CAUSE, reason: `Imported ${channel} inquiry` },
+      );
+      const lead = new LeadRecord(world, story, leadId, channel, prospect, receivedAt);
+      lead.assign(options.existingOwner);
+      return lead;
+    }
+    const { rep, reason } = routeInquiry(world, prospect, receivedAt, options.existingOwner);
     story.domain(
       'lead',
       leadId,
       'ReceiveInquiry',
+      { ...inquiry, live: true, assignTo: { to: rep.id, reason, cause: ASSIGNMENT_RULE } },
       {
-        leadId,
-        channel,
-        ...(content.sourceRef && { sourceRef: content.sourceRef }),
-        payloadHash: payloadHash(channel, content, story.now),
-        inquirer: content.inquirer,
-        attachments: content.attachments,
-        live: false,
+        actor: INTAKE,
+        cause: { kind: 'person', id: INTAKE.userId },
+        reason: `${channel} inquiry`,
+        decidedBy: { LeadAssigned: { actor: SYSTEM, cause: ASSIGNMENT_RULE, reason } },
       },
-      { actor: INTAKE, cause: IMPORT_CAUSE, reason: `Imported ${channel} inquiry` },
     );
-    world.leadsPlanned++;
-    return new LeadRecord(world, story, leadId, channel, prospect);
+    const lead = new LeadRecord(world, story, leadId, channel, prospect, receivedAt);
+    lead.ownerId = rep.id;
+    return lead;
   }
 
   get open(): boolean {
@@ -123,15 +173,10 @@ export class LeadRecord {
     return { actor: actorOf(this.owner), cause: { kind: 'person', id: this.owner.id } };
   }
 
-  /** The assignment rule picks a rep of the buyer's region; an existing account keeps its owner. */
-  assign(existingOwner?: { rep: string; accountName: string }): void {
+  /** The importer's assignment, a few minutes after the inquiry was entered. */
+  private assign(existingOwner?: ExistingOwner): void {
     this.story.advance(this.story.now + this.world.random.int(1, 8) * MINUTE);
-    const { rep, reason } = existingOwner
-      ? {
-          rep: repById(this.world.team, existingOwner.rep),
-          reason: `Existing account ${existingOwner.accountName} keeps its owner`,
-        }
-      : this.world.assignByRegion(this.prospect.country.region, this.story.now);
+    const { rep, reason } = routeInquiry(this.world, this.prospect, this.story.now, existingOwner);
     this.story.domain(
       'lead',
       this.leadId,
@@ -175,24 +220,41 @@ export class LeadRecord {
   }
 
   /**
-   * The owner's first answer: inside the 30-minute SLA when the inquiry lands in office hours,
-   * otherwise at the next office opening; some reps are slow.
+   * The owner's first answer, in working minutes of the owner's team calendar from the inquiry:
+   * mostly inside the 30-minute SLA, a fair share between 30 and 60 minutes, some later; slow
+   * reps take hours. Live, the rep answers from the CRM, so it is logged within a minute or two.
    */
   firstResponse(pace: 'prompt' | 'slow' = 'prompt'): void {
     const random = this.world.random;
-    const opensAt = officeMoment(this.story.now, repHours(this.owner), this.world.random);
-    const delay =
+    const hours = repHours(this.owner);
+    const minutes =
       pace === 'slow'
-        ? random.int(3, 40) * HOUR
+        ? random.int(3, 24) * 60
         : random.weighted([
-            [random.int(4, 28), 8],
-            [random.int(30, 180), 2],
-          ]) * MINUTE;
-    const sentAt = officeMoment(opensAt + delay, repHours(this.owner), this.world.random);
+            [random.int(3, 29), 55],
+            [random.int(31, 59), 25],
+            [random.int(61, 240), 20],
+          ]);
+    const calendar = this.world.calendarOf(this.owner);
+    let sentAt = calendar
+      ? Date.parse(
+          addBusinessSeconds(calendar, iso(this.receivedAt), minutes * 60 + random.int(0, 59)),
+        )
+      : officeMoment(
+          officeMoment(this.receivedAt, hours, random) + minutes * MINUTE,
+          hours,
+          random,
+        );
+    // A handover for language took its time: the new owner answers after it, in office hours.
+    if (sentAt <= this.story.now)
+      sentAt = officeMoment(this.story.now + random.int(2, 20) * MINUTE, hours, random);
     const channel = replyChannel(this.world, this.channel, this.prospect);
     // Reps on WhatsApp log the chat later; now and then the archived email turns out to be earlier.
     const archivedEarlier = channel === 'whatsapp' && random.chance(0.25);
-    this.story.advance(sentAt + random.int(2, 25) * MINUTE);
+    this.story.advance(
+      sentAt +
+        (this.world.isLive(sentAt) ? random.int(5, 90) * SECOND : random.int(2, 25) * MINUTE),
+    );
     this.respond(
       'outbound',
       channel,

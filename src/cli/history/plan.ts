@@ -1,4 +1,5 @@
 import { AggregateName } from '../../commands/aggregates';
+import { CommandEnvelope } from '../../commands/command-envelope';
 import { EventActor, EventCause } from '../../event-store/event-store.port';
 import { ConvertLeadCommand } from '../../leads/convert-lead.handler';
 import { iso } from './business-hours';
@@ -25,6 +26,8 @@ export interface PlannedStep {
   actor: EventActor;
   cause?: EventCause;
   reason?: string;
+  /** Events of the step decided by someone else: a rule's assignment in the inquiry's append. */
+  decidedBy?: CommandEnvelope['decidedBy'];
   target: StepTarget;
 }
 
@@ -32,6 +35,7 @@ export interface StepMeta {
   actor: EventActor;
   cause?: EventCause;
   reason?: string;
+  decidedBy?: CommandEnvelope['decidedBy'];
 }
 
 /** All steps of a run. Ids and command ids come from their own generator, so they repeat per seed. */

@@ -45,19 +45,31 @@ const envelopeOf = (step: PlannedStep): CommandEnvelope => ({
   ...(step.reason && { reason: step.reason }),
   occurredAt: iso(step.at),
   mayBackdate: true,
+  ...(step.decidedBy && { decidedBy: step.decidedBy }),
 });
+
+/** What happens around each step: the clock moves to it, and automations catch up before it. */
+export interface PlanHooks {
+  /** Before the step at business time `at`, before the clock moves there. */
+  before?: (at: number) => Promise<void>;
+  /** The step at business time `at` is about to be written. */
+  moveClock?: (at: number) => void;
+}
 
 /** Sends every step on the CommandBus in business-time order; the first refusal stops the run. */
 export async function runPlan(
   bus: CommandBus,
   steps: PlannedStep[],
   onProgress: (progress: RunProgress) => void = () => undefined,
+  hooks: PlanHooks = {},
   progressEveryMs = 2000,
 ): Promise<void> {
   const started = Date.now();
   let reported = started;
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
+    await hooks.before?.(step.at);
+    hooks.moveClock?.(step.at);
     try {
       if (step.target.kind === 'convert') {
         await bus.execute(

@@ -23,11 +23,15 @@ export class TaskBook {
     private readonly dealId: string,
   ) {}
 
-  /** Creates the stage's task templates for the owner; most get done, some late, some never. */
+  /**
+   * Creates the stage's task templates for the owner; most get done, some late, some never. Once
+   * the stage-tasks saga acts, it creates them (and the generated reps work them: rep-habits.ts).
+   */
   createFor(stage: string, templates: TaskTemplate[], assignee: string): void {
     const { stages } = this.world.policies;
     const random = this.world.random;
     const enteredAt = this.story.now;
+    if (this.world.isAutomated(enteredAt)) return;
     for (const template of templates) {
       const taskId = this.story.newId();
       const dueAt = enteredAt + template.dueOffsetHours * HOUR;

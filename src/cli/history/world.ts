@@ -1,3 +1,8 @@
+import {
+  CalendarPolicy,
+  findCalendar,
+  TeamCalendar,
+} from '../../../domain/policies/calendar-policy';
 import { FxPolicy } from '../../../domain/policies/fx-policy';
 import { LossReasonPolicy } from '../../../domain/policies/loss-reason-policy';
 import { ScoringPolicy } from '../../../domain/policies/scoring-policy';
@@ -15,6 +20,8 @@ export interface PoliciesInForce {
   fx: FxPolicy;
   /** Absent when no scoring policy is in force: leads are then not scored. */
   scoring?: ScoringPolicy;
+  /** The team calendars SLA clocks and first-response times run on. */
+  calendars?: CalendarPolicy;
 }
 
 /** The importer: inquiries, assignments by rule and automatic tasks are entered as this actor. */
@@ -50,7 +57,34 @@ export class World {
     readonly from: number,
     readonly until: number,
     readonly dealTarget: number,
-  ) {}
+    /** From here on the CRM is in service: inquiries arrive live and start SLA clocks. */
+    readonly liveFrom: number = until,
+  ) {
+    this.automatedFrom = liveFrom;
+  }
+
+  isLive(at: number): boolean {
+    return at >= this.liveFrom;
+  }
+
+  /**
+   * From here on the deal and account sagas act (`sagas/shared/live-window.ts`): events recorded at
+   * go-live are live when they happened within the automation's live window before it. The stories
+   * then leave stage tasks and lifecycle moves to the sagas, and only keep them before.
+   */
+  automatedFrom: number;
+
+  isAutomated(at: number): boolean {
+    return at >= this.automatedFrom;
+  }
+
+  /** The calendar of the rep's team, or undefined when the policy has none for it. */
+  calendarOf(rep: Rep): TeamCalendar | undefined {
+    const team = this.team.teams.find((candidate) => candidate.key === rep.region);
+    return (
+      team && this.policies.calendars && findCalendar(this.policies.calendars, team.calendarKey)
+    );
+  }
 
   /** Round robin within the region, skipping reps who are away or not employed at `at`. */
   assignByRegion(region: Region, at: number): { rep: Rep; reason: string } {

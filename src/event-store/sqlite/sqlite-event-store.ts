@@ -25,11 +25,15 @@ import {
 import { SharedSqliteConnection, SqliteGroupCommit } from '../../shared/sqlite-group-commit';
 import { createEventTables, decodePosition, encodePosition } from './sqlite-schema';
 import { SqliteSubscription } from './sqlite-subscription';
+import { WalDurability } from './wal-durability';
 
 export interface SqliteEventStoreOptions {
   /** Database file, or ':memory:'. */
   file: string;
-  /** FULL survives an OS crash or power loss; NORMAL only a process crash. */
+  /**
+   * FULL survives an OS crash or power loss: no append is acknowledged before its write-ahead log
+   * is flushed to disk (off the event loop: see WalDurability). NORMAL survives a process crash.
+   */
   synchronous?: 'FULL' | 'NORMAL';
   clock?: () => Date;
   /** How often live subscriptions look for appends made by other connections. */
@@ -76,6 +80,8 @@ export class SqliteEventStore implements EventStore {
   >;
   private readonly insertEvent: Database.Statement;
   private readonly commits: SqliteGroupCommit;
+  /** For FULL on a file: commits are flushed off the event loop and held from readers until then. */
+  private readonly durability?: WalDurability;
   readonly pollIntervalMs: number;
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
@@ -86,7 +92,11 @@ export class SqliteEventStore implements EventStore {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    const synchronous = options.synchronous ?? 'FULL';
+    const flushesOffLoop = synchronous === 'FULL' && options.file !== ':memory:';
+    // With FULL, SQLite would fsync inside every commit, on the event loop; WalDurability flushes
+    // the log itself, off the loop, before any commit is acknowledged or read.
+    this.db.pragma(`synchronous = ${flushesOffLoop ? 'NORMAL' : synchronous}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     createEventTables(this.db);
     this.clock = options.clock ?? (() => new Date());
@@ -98,9 +108,11 @@ export class SqliteEventStore implements EventStore {
       `INSERT INTO events (stream, revision, id, type, data, metadata, occurred_ms, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    if (flushesOffLoop)
+      this.durability = new WalDurability(`${options.file}-wal`, () => this.headNumber());
     // Each batch is an IMMEDIATE transaction: the write lock is held before any revision check, so
     // another connection cannot interleave.
-    this.commits = new SqliteGroupCommit(this.db);
+    this.commits = new SqliteGroupCommit(this.db, this.durability);
   }
 
   async append(
@@ -118,6 +130,7 @@ export class SqliteEventStore implements EventStore {
       occurredAt: event.metadata.occurredAt,
     }));
     if (!this.db.open) throw new StoreUnavailableError('The SQLite event store is closed');
+    if (this.durability?.failure) throw this.durability.failure;
     let result: AppendResult;
     try {
       result = await this.commits.run(() =>
@@ -181,6 +194,9 @@ export class SqliteEventStore implements EventStore {
       ? 'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'
       : 'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?';
     const rows = this.guard(() => this.statement(sql).all(streamName, from, limit) as EventRow[]);
+    // A stream read may include an append still being flushed: it is answered once that is durable.
+    const newest = rows.reduce((max, row) => Math.max(max, row.position), 0);
+    if (this.durability) await this.durability.whenDurable(newest);
     return rows.map(toRecordedEvent);
   }
 
@@ -192,7 +208,9 @@ export class SqliteEventStore implements EventStore {
   /** Synchronous page of readAll, used by subscriptions. */
   scanAll(after: number, limit: number, filter: AllFilter | undefined): ScannedPage {
     return this.guard(() => {
-      const head = this.headNumber();
+      const head = this.visibleHead();
+      // Followers mostly ask when nothing is new: answered without a scan.
+      if (after >= head) return { events: [], scannedTo: Math.max(after, head), complete: true };
       const { sql, params } = filteredQuery(filter);
       const rows = this.statement(sql).all(after, head, ...params, limit) as EventRow[];
       const complete = limit < 0 || rows.length < limit;
@@ -222,7 +240,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<string | undefined> {
-    const head = this.guard(() => this.headNumber());
+    const head = this.guard(() => this.visibleHead());
     return head === 0 ? undefined : encodePosition(head);
   }
 
@@ -232,7 +250,13 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.durability?.drain();
     if (this.db.open) this.db.close();
+  }
+
+  /** The head readers may see: appends still being flushed are not there yet. */
+  private visibleHead(): number {
+    return this.durability ? this.durability.visibleHead() : this.headNumber();
   }
 
   private headNumber(): number {

@@ -145,6 +145,11 @@ export class MongoReadStore implements ReadStore {
     this.specs.set(spec.name, { name: spec.name, indexes, textFields });
   }
 
+  /** Indexes are built at ensureCollection here: MongoDB builds them on a live collection well. */
+  async buildIndexes(name: string): Promise<void> {
+    await this.spec(name);
+  }
+
   async dropCollection(name: string): Promise<void> {
     checkName(name);
     try {

@@ -8,22 +8,30 @@ import { fieldExpression, quoteIdentifier } from './sqlite-where';
 export const docsTable = (name: string): string => quoteIdentifier(`docs[${name}]`);
 export const ftsTable = (name: string): string => quoteIdentifier(`fts[${name}]`);
 
+/** The documents table alone: a deferred collection has nothing else until its indexes are built. */
+export function installTable(db: Database.Database, name: string): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${docsTable(name)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+}
+
+/** One declared index, unless it exists. */
+export function installIndex(db: Database.Database, name: string, index: string[]): void {
+  // Ending every index in id makes ties ordered by the index itself (see planQuery).
+  const columns = index[index.length - 1] === 'id' ? index : [...index, 'id'];
+  db.exec(
+    `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`docs[${name}](${index.join(',')})`)} ` +
+      `ON ${docsTable(name)} (${columns.map(fieldExpression).join(', ')})`,
+  );
+}
+
 /** Creates what `spec` declares and `previous` lacked: table, indexes, and the FTS table. */
 export function installCollection(
   db: Database.Database,
   spec: CollectionSpec,
   previous?: CollectionSpec,
 ): void {
+  installTable(db, spec.name);
   const docs = docsTable(spec.name);
-  db.exec(`CREATE TABLE IF NOT EXISTS ${docs} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
-  for (const index of spec.indexes ?? []) {
-    // Ending every index in id makes ties ordered by the index itself (see planQuery).
-    const columns = index[index.length - 1] === 'id' ? index : [...index, 'id'];
-    db.exec(
-      `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`docs[${spec.name}](${index.join(',')})`)} ` +
-        `ON ${docs} (${columns.map(fieldExpression).join(', ')})`,
-    );
-  }
+  for (const index of spec.indexes ?? []) installIndex(db, spec.name, index);
   const textFields = spec.textFields ?? [];
   if (textFields.length === (previous?.textFields ?? []).length) return;
   const fts = ftsTable(spec.name);
@@ -35,11 +43,16 @@ export function installCollection(
       `content = '', contentless_delete = 1, ${FTS_TOKENIZER})`,
   );
   const collection = new SqliteCollection(db, spec);
-  const rows = db.prepare(`SELECT rowid, doc FROM ${docs}`).all() as Array<{
-    rowid: number;
-    doc: string;
-  }>;
-  for (const row of rows) collection.index(row.rowid, JSON.parse(row.doc));
+  // In pages by rowid: a statement cannot write while another one's rows are being iterated.
+  const page = db.prepare(
+    `SELECT rowid, doc FROM ${docs} WHERE rowid > ? ORDER BY rowid LIMIT 2000`,
+  );
+  for (let after = 0; ;) {
+    const rows = page.all(after) as Array<{ rowid: number; doc: string }>;
+    for (const row of rows) collection.index(row.rowid, JSON.parse(row.doc));
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1].rowid;
+  }
 }
 
 export function uninstallCollection(db: Database.Database, name: string): void {
@@ -70,6 +83,8 @@ export class SqliteCollection {
   constructor(
     db: Database.Database,
     readonly spec: CollectionSpec,
+    /** Indexes and text index not built yet: writes keep none of them up. */
+    readonly deferred = false,
   ) {
     const table = (this.table = docsTable(spec.name));
     const fts = (this.fts = ftsTable(spec.name));
@@ -83,7 +98,7 @@ export class SqliteCollection {
     );
     this.remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
     const textFields = spec.textFields ?? [];
-    if (textFields.length === 0) return;
+    if (textFields.length === 0 || deferred) return;
     const columns = textFields.map((_, at) => `c${at}`);
     this.search = {
       selectRowid: db.prepare(`SELECT rowid FROM ${table} WHERE id = ?`),

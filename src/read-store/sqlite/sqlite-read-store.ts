@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import {
   Checkpoint,
   CollectionSpec,
+  EnsureOptions,
   Fence,
   FieldValue,
   FindQuery,
@@ -21,7 +22,13 @@ import {
   mergeSpecs,
   planQuery,
 } from './query-plan';
-import { installCollection, SqliteCollection, uninstallCollection } from './sqlite-collection';
+import {
+  installCollection,
+  installIndex,
+  installTable,
+  SqliteCollection,
+  uninstallCollection,
+} from './sqlite-collection';
 import { SqliteLeases } from './sqlite-leases';
 import { ftsMatchExpression } from './sqlite-search';
 import { orderBySql, whereSql } from './sqlite-where';
@@ -32,6 +39,8 @@ export interface SqliteReadStoreOptions {
   /** NORMAL survives a process crash, FULL also an OS crash or power loss. Read models can be rebuilt. */
   synchronous?: 'FULL' | 'NORMAL';
   busyTimeoutMs?: number;
+  /** Page cache, MiB (64). */
+  cacheMib?: number;
 }
 
 /** Find, count and search statements are built per query shape; this bounds how many stay prepared. */
@@ -54,6 +63,9 @@ export class SqliteReadStore implements ReadStore {
   private readonly saveCheckpoint: Database.Statement<[string, string]>;
   private readonly removeCheckpoint: Database.Statement<[string]>;
   private readonly selectOne: Database.Statement;
+  private readonly selectDeferred: Database.Statement<[string], { name: string }>;
+  private readonly saveDeferred: Database.Statement<[string]>;
+  private readonly removeDeferred: Database.Statement<[string]>;
   private readonly commitInTransaction: Database.Transaction<
     (writes: ReadWrite[], checkpoint?: Checkpoint, fence?: Fence) => void
   >;
@@ -68,9 +80,14 @@ export class SqliteReadStore implements ReadStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    // Erased personal values must not survive in freed pages: SQLite zeroes them on delete.
+    this.db.pragma('secure_delete = ON');
+    // A rebuild writes all over a large file: SQLite's default 2 MiB page cache spills and rereads.
+    this.db.pragma(`cache_size = -${(options.cacheMib ?? 64) * 1024}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS read_store_collections (name TEXT PRIMARY KEY, spec TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS read_store_checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS read_store_deferred (name TEXT PRIMARY KEY);
     `);
     this.leases = new SqliteLeases(this.db);
     this.selectSpec = this.db.prepare(
@@ -89,6 +106,11 @@ export class SqliteReadStore implements ReadStore {
     );
     this.removeCheckpoint = this.db.prepare('DELETE FROM read_store_checkpoints WHERE name = ?');
     this.selectOne = this.db.prepare('SELECT 1');
+    this.selectDeferred = this.db.prepare('SELECT name FROM read_store_deferred WHERE name = ?');
+    this.saveDeferred = this.db.prepare(
+      'INSERT INTO read_store_deferred (name) VALUES (?) ON CONFLICT (name) DO NOTHING',
+    );
+    this.removeDeferred = this.db.prepare('DELETE FROM read_store_deferred WHERE name = ?');
     this.commitInTransaction = this.db.transaction(
       (writes: ReadWrite[], checkpoint?: Checkpoint, fence?: Fence) => {
         if (fence) this.leases.assertFence(fence);
@@ -98,19 +120,57 @@ export class SqliteReadStore implements ReadStore {
     );
   }
 
-  async ensureCollection(spec: CollectionSpec): Promise<void> {
+  async ensureCollection(spec: CollectionSpec, options: EnsureOptions = {}): Promise<void> {
     assertCollectionSpec(spec);
-    const grown = this.db
+    const changed = this.db
       .transaction(() => {
         const stored = this.storedSpec(spec.name);
         const merged = mergeSpecs(stored, spec);
-        if (JSON.stringify(merged) === JSON.stringify(stored)) return undefined;
+        const deferred = this.selectDeferred.get(spec.name) !== undefined;
+        const unchanged = JSON.stringify(merged) === JSON.stringify(stored);
+        if (options.deferIndexes && (!stored || deferred)) {
+          if (unchanged && deferred) return undefined;
+          installTable(this.db, spec.name);
+          this.saveDeferred.run(spec.name);
+          this.saveSpec.run(spec.name, JSON.stringify(merged));
+          return { spec: merged, deferred: true };
+        }
+        if (deferred) {
+          this.buildDeferred(merged);
+          this.saveSpec.run(spec.name, JSON.stringify(merged));
+          return { spec: merged, deferred: false };
+        }
+        if (unchanged) return undefined;
         installCollection(this.db, merged, stored);
         this.saveSpec.run(spec.name, JSON.stringify(merged));
-        return merged;
+        return { spec: merged, deferred: false };
       })
       .immediate();
-    if (grown) this.collections.set(spec.name, new SqliteCollection(this.db, grown));
+    if (changed) {
+      this.collections.set(
+        spec.name,
+        new SqliteCollection(this.db, changed.spec, changed.deferred),
+      );
+    }
+  }
+
+  async buildIndexes(name: string): Promise<void> {
+    const target = this.collection(name);
+    if (!target.deferred) return;
+    // One index at a time, with a turn of the event loop between: each one blocks while it sorts.
+    for (const index of target.spec.indexes ?? []) {
+      installIndex(this.db, name, index);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const spec = this.db
+      .transaction(() => {
+        const stored = this.storedSpec(name);
+        if (!stored) throw new UnknownCollectionError(name);
+        if (this.selectDeferred.get(name)) this.buildDeferred(stored);
+        return stored;
+      })
+      .immediate();
+    this.collections.set(name, new SqliteCollection(this.db, spec));
   }
 
   async dropCollection(name: string): Promise<void> {
@@ -120,6 +180,7 @@ export class SqliteReadStore implements ReadStore {
         if (!this.storedSpec(name)) return;
         uninstallCollection(this.db, name);
         this.deleteSpec.run(name);
+        this.removeDeferred.run(name);
       })
       .immediate();
     this.collections.delete(name);
@@ -186,6 +247,9 @@ export class SqliteReadStore implements ReadStore {
     options: { limit?: number; filter?: Record<string, FieldValue> } = {},
   ): Promise<SearchHit[]> {
     const target = this.collection(collection);
+    if (target.deferred) {
+      throw new Error(`Collection ${collection} is still being built: its text index is not ready`);
+    }
     if (!target.searchable) {
       throw new Error(`Collection ${collection} declares no textFields, so it cannot be searched`);
     }
@@ -226,6 +290,26 @@ export class SqliteReadStore implements ReadStore {
     this.leases.releaseIfHeldBy(name, holder);
   }
 
+  /**
+   * After an erasure: rewrites each full-text index without the entries deleted from it (FTS5
+   * keeps a deleted row's terms in its segments until they merge), then folds the WAL into the
+   * file and truncates it, so no copy of an overwritten page is left behind.
+   */
+  async purgeDeleted(): Promise<void> {
+    const rows = this.db.prepare('SELECT name, spec FROM read_store_collections').all() as Array<{
+      name: string;
+      spec: string;
+    }>;
+    for (const row of rows) {
+      const spec = JSON.parse(row.spec) as CollectionSpec;
+      const target = this.collection(row.name);
+      // A collection still being built has no text index yet; it is built from erased values.
+      if ((spec.textFields ?? []).length === 0 || target.deferred) continue;
+      this.db.prepare(`INSERT INTO ${target.fts} (${target.fts}) VALUES ('optimize')`).run();
+    }
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   async ping(): Promise<void> {
     this.selectOne.get();
   }
@@ -256,10 +340,16 @@ export class SqliteReadStore implements ReadStore {
       assertCollectionName(name);
       const spec = this.storedSpec(name);
       if (!spec) throw new UnknownCollectionError(name);
-      collection = new SqliteCollection(this.db, spec);
+      collection = new SqliteCollection(this.db, spec, this.selectDeferred.get(name) !== undefined);
       this.collections.set(name, collection);
     }
     return collection;
+  }
+
+  /** Every index and the text index, over the documents already stored; in a transaction. */
+  private buildDeferred(spec: CollectionSpec): void {
+    installCollection(this.db, spec, { name: spec.name });
+    this.removeDeferred.run(spec.name);
   }
 
   /** SQLite table names ignore case, so "Deals" and "deals" would share a table: refuse that. */

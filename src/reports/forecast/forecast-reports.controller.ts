@@ -16,6 +16,8 @@ import { sendReport } from '../report-response';
 import { UnsupportedFilterError } from '../rollup-query';
 import { ForecastQueryDto } from './forecast-query.dto';
 import { forecastReport } from './forecast.query';
+import { DEAL_TIMELINE } from '../../../projections/deal-timeline.projection';
+import { forecastKnownAt } from './forecast-known-at.query';
 
 /** Months a forecast may span at once: ten years. */
 const MAX_MONTHS = 120;
@@ -39,7 +41,8 @@ export class ForecastReportsController {
       'Per month: open deals at amount × stage probability (rounded half-even per deal, converted at ' +
       'the rate in force on the first day of the month), won deals at 100 % in their won month (at ' +
       'the rate of the won day), in minor units of the base currency. `asOf` gives the forecast as ' +
-      'it stood then. One dimension filter; groupBy the same dimension, or team filter with groupBy ' +
+      'it stood then; `knownAt` leaves out what was recorded after it (computed from the ' +
+      'deal-timeline read model, since the forecast deltas carry business time only). One dimension filter; groupBy the same dimension, or team filter with groupBy ' +
       'owner. A rep sees their own deals, a team lead their team’s.',
   })
   async forecast(
@@ -49,20 +52,28 @@ export class ForecastReportsController {
   ): Promise<void> {
     const now = this.clock.now();
     const tz = query.tz ?? 'UTC';
-    const asOf = query.asOf ? asOfInstant(query.asOf, tz) : now;
+    const knownAt = query.knownAt ? asOfInstant(query.knownAt, tz, 'knownAt') : undefined;
+    const asOf = query.asOf ? asOfInstant(query.asOf, tz) : (knownAt ?? now);
     const filter = this.scopedFilter(currentRequestContext()?.principal, query);
     try {
-      const report = await forecastReport(
-        this.readModels.store,
-        (logical) => this.readModels.collection(WEIGHTED_FORECAST, logical),
-        {
-          asOf,
-          by: query.by ?? 'closeMonth',
-          months: monthRange(query, asOf, tz),
-          filter,
-          groupBy: query.groupBy,
-        },
-      );
+      const computation = {
+        asOf,
+        by: query.by ?? 'closeMonth',
+        months: monthRange(query, asOf, tz),
+        filter,
+        groupBy: query.groupBy,
+      } as const;
+      const report = knownAt
+        ? await forecastKnownAt(
+            this.readModels.store,
+            (logical) => this.readModels.collection(DEAL_TIMELINE, logical),
+            { ...computation, knownAt },
+          )
+        : await forecastReport(
+            this.readModels.store,
+            (logical) => this.readModels.collection(WEIGHTED_FORECAST, logical),
+            computation,
+          );
       sendReport(request, response, report, query.format);
     } catch (error) {
       if (error instanceof UnsupportedFilterError) {
@@ -130,11 +141,13 @@ function scopeError(field: ReportDimension, why: string): DomainError {
 }
 
 /** An instant as itself; a bare date as the end of that day in tz (the state at the close of that day). */
-export function asOfInstant(value: string, tz: string): Date {
+export function asOfInstant(value: string, tz: string, field: 'asOf' | 'knownAt' = 'asOf'): Date {
   const bareDate = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const parsed = DateTime.fromISO(value, { zone: tz });
-  if (!parsed.isValid)
-    throw new DomainError('report.as_of_invalid', 'asOf is not a date or an instant', 'asOf');
+  if (!parsed.isValid) {
+    const code = field === 'asOf' ? 'report.as_of_invalid' : 'report.known_at_invalid';
+    throw new DomainError(code, `${field} is not a date or an instant`, field);
+  }
   return bareDate ? parsed.endOf('day').toJSDate() : parsed.toJSDate();
 }
 

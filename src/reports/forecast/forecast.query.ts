@@ -106,6 +106,21 @@ export async function forecastReport(
     });
   }
   const base = inForce((fx?.versions ?? []) as FxVersion[], query.asOf.toISOString())?.base ?? null;
+  return {
+    report: 'forecast',
+    asOf: query.asOf.toISOString(),
+    by: query.by,
+    currency: base,
+    rows: forecastRows(sums, query, base),
+  };
+}
+
+/** The report's rows from the sums of contributions per group ('all' without groupBy). */
+export function forecastRows(
+  sums: Map<string, Sums>,
+  query: Pick<ForecastQuery, 'by' | 'months' | 'groupBy'>,
+  base: string | null,
+): ReportRow[] {
   const axis =
     query.by === 'closeMonth'
       ? {
@@ -152,7 +167,7 @@ export async function forecastReport(
     );
     if (!query.groupBy || !empty) rows.push(...groupRows);
   }
-  return { report: 'forecast', asOf: query.asOf.toISOString(), by: query.by, currency: base, rows };
+  return rows;
 }
 
 /** The first and last months holding changes ('YYYY-MM'), from the population's month buckets. */

@@ -66,6 +66,13 @@ export async function leadQueue(
     score: lead.score,
     recommendation: lead.recommendation,
     inNurture: lead.inNurture ? 1 : 0,
+    // The SLA clock's first-response deadline while it runs; negative seconds: overdue.
+    firstResponseDueAt: lead.firstResponseDueAt ?? null,
+    secondsToDue: lead.firstResponseDueAt
+      ? Math.floor((Date.parse(lead.firstResponseDueAt) - query.now.getTime()) / 1000)
+      : null,
+    slaLevel: lead.slaLevel ?? 0,
+    slaBreached: lead.slaBreached ? 1 : 0,
   }));
 }
 

@@ -29,7 +29,10 @@ import {
 import { repPerformance, slaCompliance } from './rep-performance.report';
 import { scopeOwners } from './report-scope';
 
-/** The people reports: rep performance, first-response SLA compliance, data quality. */
+/**
+ * The people reports: rep performance, first-response times against a target, data quality. SLA
+ * compliance as the saga judged it is src/reports/sla.
+ */
 @ApiTags('reports')
 @Allow(...REPORT_READERS)
 @Controller('api/reports')
@@ -79,11 +82,12 @@ export class PeopleReportsController {
     );
   }
 
-  @Get('sla')
+  @Get('first-response')
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({
-    summary: 'First-response SLA compliance of the live inquiries received in the period',
+    summary: 'First-response times of the live inquiries received in the period, against a target',
     description:
+      'Any target, no policy needed (the SLA saga’s own verdicts: /api/reports/sla). ' +
       'Answered within targetMinutes (default 30) of business time on the owning team’s calendar ' +
       '(calendar time where the team has none: measuredInCalendarTime), answered late, not answered. ' +
       'compliance = answered within target ÷ received. Imported and back-dated inquiries start no ' +
@@ -91,7 +95,7 @@ export class PeopleReportsController {
       'unanswered. Default groupBy owner. ' +
       REPORT_PERIOD_NOTE,
   })
-  async sla(
+  async firstResponse(
     @Query() query: SlaQueryDto,
     @Req() request: Request,
     @Res() response: Response,
@@ -111,7 +115,7 @@ export class PeopleReportsController {
     sendReport(
       request,
       response,
-      { report: 'sla', ...this.echo(period, groupBy), targetMinutes, rows },
+      { report: 'first-response', ...this.echo(period, groupBy), targetMinutes, rows },
       query.format,
     );
   }

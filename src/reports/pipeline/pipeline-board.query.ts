@@ -100,15 +100,11 @@ export async function pipelineBoard(
       a.ownerId === b.ownerId ? compare(a.stage, b.stage) : compare(a.ownerId, b.ownerId),
     );
 
-  const policyStages = (order?.stages as string[] | undefined) ?? [];
-  const present = [...new Set(owners.map((o) => o.stage))];
-  const stages =
-    query.stage !== undefined
-      ? [query.stage]
-      : [
-          ...policyStages,
-          ...present.filter((stage) => !policyStages.includes(stage)).sort(compare),
-        ];
+  const stages = boardStages(
+    (order?.stages as string[] | undefined) ?? [],
+    owners.map((o) => o.stage),
+    query.stage,
+  );
 
   const columns: PipelineColumn[] = [];
   const found = await Promise.all(
@@ -134,27 +130,19 @@ export async function pipelineBoard(
       cards.map((card) => card.ownerId),
     ),
   ]);
-  const view = (card: DealCard): BoardCard => {
-    const account = accounts.get(card.accountId);
-    return {
-      id: card.id,
-      title: card.title,
-      account: {
-        id: card.accountId,
-        name: (account?.name as string | null | undefined) ?? null,
-        mergedInto: (account?.mergedInto as string | null | undefined) ?? null,
-      },
-      ownerId: card.ownerId,
-      teamId: (teams.get(card.ownerId)?.teamId as string | null | undefined) ?? null,
-      stage: card.stage,
-      amount:
-        card.amountMinor === null ? null : { minor: card.amountMinor, currency: card.currency },
-      expectedCloseDate: card.expectedCloseDate,
-      expectedShipMonth: card.expectedShipMonth,
-      enteredStageAt: card.enteredStageAt,
-      lastActivityAt: card.lastActivityAt,
-    };
-  };
+  const view = (card: DealCard): BoardCard => ({
+    id: card.id,
+    title: card.title,
+    account: boardAccount(card.accountId, accounts.get(card.accountId)),
+    ownerId: card.ownerId,
+    teamId: (teams.get(card.ownerId)?.teamId as string | null | undefined) ?? null,
+    stage: card.stage,
+    amount: card.amountMinor === null ? null : { minor: card.amountMinor, currency: card.currency },
+    expectedCloseDate: card.expectedCloseDate,
+    expectedShipMonth: card.expectedShipMonth,
+    enteredStageAt: card.enteredStageAt,
+    lastActivityAt: card.lastActivityAt,
+  });
   stages.forEach((stage, n) => {
     columns.push({
       stage,
@@ -163,24 +151,7 @@ export async function pipelineBoard(
       more: found[n].length > query.limit,
     });
   });
-  const rows: ReportRow[] = columns.flatMap((column) =>
-    column.cards.map((card) => ({
-      stage: card.stage,
-      dealId: card.id,
-      title: card.title,
-      accountId: card.account.id,
-      account: card.account.name,
-      ownerId: card.ownerId,
-      teamId: card.teamId,
-      amountMinor: card.amount?.minor ?? null,
-      currency: card.amount?.currency ?? null,
-      expectedCloseDate: card.expectedCloseDate,
-      expectedShipMonth: card.expectedShipMonth,
-      enteredStageAt: card.enteredStageAt,
-      lastActivityAt: card.lastActivityAt,
-    })),
-  );
-  return { report: 'pipeline', columns, owners, rows };
+  return { report: 'pipeline', columns, owners, rows: boardRows(columns) };
 }
 
 function totalsOf(counters: ReadDocument[]): ColumnTotals {
@@ -200,7 +171,45 @@ function totalsOf(counters: ReadDocument[]): ColumnTotals {
   return totals;
 }
 
-async function byId(
+/** The columns: the filtered stage alone, or the policy's stages, then the others present by key. */
+export function boardStages(
+  policyStages: string[],
+  present: string[],
+  stage: string | undefined,
+): string[] {
+  if (stage !== undefined) return [stage];
+  const others = [...new Set(present)].filter((key) => !policyStages.includes(key)).sort(compare);
+  return [...policyStages, ...others];
+}
+
+/** One CSV row per card shown. */
+export const boardRows = (columns: PipelineColumn[]): ReportRow[] =>
+  columns.flatMap((column) =>
+    column.cards.map((card) => ({
+      stage: card.stage,
+      dealId: card.id,
+      title: card.title,
+      accountId: card.account.id,
+      account: card.account.name,
+      ownerId: card.ownerId,
+      teamId: card.teamId,
+      amountMinor: card.amount?.minor ?? null,
+      currency: card.amount?.currency ?? null,
+      expectedCloseDate: card.expectedCloseDate,
+      expectedShipMonth: card.expectedShipMonth,
+      enteredStageAt: card.enteredStageAt,
+      lastActivityAt: card.lastActivityAt,
+    })),
+  );
+
+/** A card's account as shown: today's name, and where it was merged into. */
+export const boardAccount = (id: string, account: ReadDocument | undefined) => ({
+  id,
+  name: (account?.name as string | null | undefined) ?? null,
+  mergedInto: (account?.mergedInto as string | null | undefined) ?? null,
+});
+
+export async function byId(
   store: ReadStore,
   collection: string,
   ids: string[],
@@ -210,4 +219,4 @@ async function byId(
   return new Map((await store.getMany(collection, unique)).map((doc) => [doc.id, doc]));
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

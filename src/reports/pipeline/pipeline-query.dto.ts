@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { TimePointField } from '../../audit/as-of/as-of-query.dto';
 import { PIPELINE_DEFAULT_LIMIT, PIPELINE_MAX_LIMIT } from './pipeline-board.query';
 
 export class PipelineQueryDto {
@@ -30,6 +31,19 @@ export class PipelineQueryDto {
   @Min(1)
   @Max(PIPELINE_MAX_LIMIT)
   limit?: number;
+
+  @TimePointField(
+    'The board as it stood at this business time: deals open then, with the stage, owner and ' +
+      'amount they had then. A bare date means the end of that day (UTC). Default: now, or knownAt.',
+    '2026-03-01T00:00:00Z',
+  )
+  asOf?: string;
+
+  @TimePointField(
+    'Only what had been recorded by this instant (recordedAt ≤ knownAt): the board as it could ' +
+      'have been seen then, before later back-dated imports and corrections.',
+  )
+  knownAt?: string;
 
   @ApiPropertyOptional({
     enum: ['json', 'csv'],

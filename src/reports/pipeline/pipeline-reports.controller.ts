@@ -12,6 +12,9 @@ import { ReadModels } from '../../projection-runner/read-models';
 import { sendReport } from '../report-response';
 import { PIPELINE_DEFAULT_LIMIT, pipelineBoard } from './pipeline-board.query';
 import { PipelineQueryDto } from './pipeline-query.dto';
+import { DEAL_TIMELINE } from '../../../projections/deal-timeline.projection';
+import { timePointOf } from '../../audit/as-of/time-point';
+import { pipelineBoardAsOf } from './pipeline-board-as-of.query';
 
 @ApiTags('reports')
 @Allow(...REPORT_READERS)
@@ -30,18 +33,41 @@ export class PipelineReportsController {
     description:
       'Columns in the stage policy’s order; per column the counters (count, amount per currency, ' +
       'cards without an amount) and the cards longest in the stage first. A rep sees their own ' +
-      'deals, a team lead their team’s, a manager or analyst everyone’s.',
+      'deals, a team lead their team’s, a manager or analyst everyone’s. With asOf (and knownAt) ' +
+      'the board as it stood then (as known then): the deals open then, with the stage, owner and ' +
+      'amount they had then; scope is the deals the caller may see now, and `owner` filters by ' +
+      'the owner then.',
   })
   async pipeline(
     @Query() query: PipelineQueryDto,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
+    const principal = currentRequestContext()?.principal;
+    const point = timePointOf(query);
+    if (point) {
+      const board = await pipelineBoardAsOf(
+        this.readModels.store,
+        {
+          timeline: (logical) => this.readModels.collection(DEAL_TIMELINE, logical),
+          board: (logical) => this.readModels.collection(PIPELINE_BOARD, logical),
+        },
+        {
+          point,
+          scope: this.ownersFor(principal, undefined),
+          owner: query.owner,
+          stage: query.stage,
+          limit: query.limit ?? PIPELINE_DEFAULT_LIMIT,
+        },
+      );
+      sendReport(request, response, board, query.format);
+      return;
+    }
     const board = await pipelineBoard(
       this.readModels.store,
       (logical) => this.readModels.collection(PIPELINE_BOARD, logical),
       {
-        owners: this.ownersFor(currentRequestContext()?.principal, query.owner),
+        owners: this.ownersFor(principal, query.owner),
         stage: query.stage,
         limit: query.limit ?? PIPELINE_DEFAULT_LIMIT,
       },

@@ -18,6 +18,44 @@ describe('SQLite read store', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('a deferred collection keeps no index or text index until they are built, across a reopen', async () => {
+    const indexesOf = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE (type = 'index' AND sql IS NOT NULL AND tbl_name = 'docs[accounts]') OR name = 'fts[accounts]'",
+          )
+          .all()
+          .map((row) => (row as { name: string }).name)
+          .sort();
+      } finally {
+        db.close();
+      }
+    };
+    const spec = { name: 'accounts', indexes: [['owner']], textFields: ['name'] };
+    const first = SqliteReadStore.open({ file });
+    await first.ensureCollection(spec, { deferIndexes: true });
+    await first.commit([
+      { kind: 'put', collection: 'accounts', document: { id: 'a1', name: 'Acme', owner: 'ann' } },
+    ]);
+    expect(indexesOf()).toEqual([]);
+    await expect(first.search('accounts', 'acme')).rejects.toThrow(/still being built/);
+    await first.close();
+
+    // A plain ensure (a live lane, another instance) builds what the deferred one left out.
+    const second = SqliteReadStore.open({ file });
+    await second.ensureCollection(spec, { deferIndexes: true });
+    expect(indexesOf()).toEqual([]);
+    await second.ensureCollection(spec);
+    expect(indexesOf()).toEqual(['docs[accounts](owner)', 'fts[accounts]']);
+    expect((await second.search('accounts', 'acme')).map((hit) => hit.document.id)).toEqual(['a1']);
+    // Once built, a deferred ensure changes nothing.
+    await second.ensureCollection(spec, { deferIndexes: true });
+    expect((await second.search('accounts', 'acme')).map((hit) => hit.document.id)).toEqual(['a1']);
+    await second.close();
+  });
+
   it('keeps documents, declarations, checkpoints and leases across a close and reopen', async () => {
     const first = SqliteReadStore.open({ file, synchronous: 'FULL' });
     await first.ensureCollection({ name: 'accounts', indexes: [['owner']], textFields: ['name'] });

@@ -78,7 +78,11 @@ describe('saga runner', () => {
   let now: Date;
   let failSends = 0;
 
-  const open = async () => {
+  /** `history` is recorded before the runner starts, so the saga catches up on all of it. */
+  const open = async (
+    timersPerWindow?: { catchingUp: number; live: number },
+    history: () => Promise<void> = async () => undefined,
+  ) => {
     events = SqliteEventStore.open({ file: join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
     store = await SqliteReadStore.open({ file: join(dir, 'readmodels.sqlite') });
     const cipher = new PersonalDataCipher(
@@ -121,7 +125,9 @@ describe('saga runner', () => {
         );
       },
       new ReadModels(store),
+      { timersPerWindow },
     );
+    await history();
     await runner.start();
   };
   const close = async () => {
@@ -167,6 +173,63 @@ describe('saga runner', () => {
 
     const replayed = replaySaga(reminderSaga, await events.readAll(), now.toISOString());
     expect(replayed.commands.map((c) => c.id).sort()).toEqual(['b', 'c']);
+  });
+
+  it('catching up, fires every timer due before an event first, even when they are more than one window loads', async () => {
+    await open({ catchingUp: 2, live: 2 }, async () => {
+      for (const [record, minute] of [
+        ['f', 0],
+        ['g', 1],
+        ['h', 2],
+      ] as const) {
+        await events.append(`req-${record}`, [event('Requested', minute)], {
+          expectedRevision: 'no_stream',
+        });
+      }
+      // Answered after h's reminder fell due (minute 12): the reminder must have fired first.
+      await events.append('req-h', [event('Answered', 12.5)], { expectedRevision: 0 });
+    });
+    await settle('h', 1);
+    expect(await reminders('f')).toEqual([at(10)]);
+    expect(await reminders('g')).toEqual([at(11)]);
+    expect(await reminders('h')).toEqual([at(12)]);
+  });
+
+  it('catching up on a random history with small windows, decides exactly what the replay decides', async () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const appended: Array<{ stream: string; events: NewEvent[] }> = [];
+    for (let i = 0; i < 30; i++) {
+      const asked = Math.floor(random() * 60);
+      const stream: NewEvent[] = [event('Requested', asked)];
+      // Answered before, at or after the reminder's due time, or never.
+      if (random() < 0.7) stream.push(event('Answered', asked + 5 + Math.floor(random() * 11)));
+      appended.push({ stream: `req-r${i}`, events: stream });
+    }
+    // The log in business order, as live intake would have recorded it.
+    const log = appended
+      .flatMap(({ stream, events: batch }) => batch.map((e, revision) => ({ stream, e, revision })))
+      .sort((a, b) => a.e.metadata.occurredAt.localeCompare(b.e.metadata.occurredAt));
+    await open({ catchingUp: 2, live: 3 }, async () => {
+      for (const { stream, e, revision } of log) {
+        await events.append(stream, [e], {
+          expectedRevision: revision === 0 ? 'no_stream' : revision - 1,
+        });
+      }
+    });
+    const expected = replaySaga(reminderSaga, await events.readAll(), now.toISOString());
+    const wanted = expected.commands.map((c) => c.id).sort();
+    expect(wanted.length).toBeGreaterThan(5);
+    const deadline = Date.now() + 10_000;
+    const decided = async () =>
+      (await events.readAll({ filter: { streamPrefixes: ['automation-'] } }))
+        .map((e) => e.streamName.slice('automation-'.length))
+        .sort();
+    while ((await decided()).length < wanted.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await decided()).toEqual(wanted);
   });
 
   it('live, fires when the clock passes the due time, not before', async () => {

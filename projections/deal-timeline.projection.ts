@@ -1,0 +1,245 @@
+import type {
+  DealAmountChanged,
+  DealExpectedCloseDateChanged,
+  DealExpectedShipMonthChanged,
+  DealOpened,
+  DealOwnerTransferred,
+  DealReopened,
+  DealStageChanged,
+  DealWon,
+} from '../domain/deal/deal.events';
+import { regionOf } from '../domain/shared/regions';
+import type { RecordedEvent } from '../src/event-store/event-store.port';
+import type { ReadDocument } from '../src/read-store/read-store.port';
+import { DocumentRef, Projection, ProjectionView, streamId } from './projection';
+
+/**
+ * Deal timelines, bitemporal: per deal, every change to what the pipeline board and the forecast
+ * show (stage, owner, amount, expected close date and ship month, outcome), each with its business
+ * time (`at`, occurredAt) and the time it became known (`known`, recordedAt); and the same for
+ * stage-policy and FX versions and for users' teams. The board and the forecast "as of T, known
+ * at K" fold these compact lists, never the deals' streams (whose activities and quotes they do
+ * not need, and whose personal data they would have to decrypt).
+ *
+ * Which deals a point needs is found by index: those open now, and those whose latest closing
+ * happened after T or became known after K. A deal closed by T for good, and known to be by K,
+ * cannot be open at (T, K).
+ */
+export const DEAL_TIMELINE = 'deal-timeline';
+export const TIMELINES = 'timelines';
+export const VERSIONS = 'versions';
+export const TEAMS = 'teams';
+
+export type DealStatus = 'open' | 'won' | 'lost';
+
+/** One change; only the fields it changed are present. */
+export interface TimelineChange {
+  /** Business time, ISO 8601 (UTC). */
+  at: string;
+  /** When the store recorded it, ISO 8601. */
+  known: string;
+  /** The deal (re-)entered this open stage. */
+  stage?: string;
+  owner?: string;
+  amount?: number | null;
+  closeDate?: string | null;
+  shipMonth?: string | null;
+  status?: DealStatus;
+  /** With status won: the won amount. */
+  wonAmount?: number;
+}
+
+/** What a deal's timeline keeps as it was when opened, whatever the point it is read at. */
+export interface DealFacts {
+  id: string;
+  accountId: string;
+  title: string;
+  stagePolicy: string;
+  currency: string;
+  channel: string;
+  country: string;
+  region: string;
+  productLine: string;
+  openedAt: string;
+}
+
+export interface DealTimeline extends ReadDocument, DealFacts {
+  /** The status now, and when the latest closing happened and was recorded (null while open). */
+  status: DealStatus;
+  settledAt: string | null;
+  settledKnown: string | null;
+  changes: TimelineChange[];
+}
+
+/** Every version of a stage or FX policy, with when it came into force and became known. */
+export interface PolicyVersions extends ReadDocument {
+  kind: 'stages' | 'fx';
+  versions: Array<{ version: number; at: string; known: string; body: Record<string, unknown> }>;
+}
+
+/** A user's team over time. */
+export interface TeamHistory extends ReadDocument {
+  spans: Array<{ at: string; known: string; teamId: string | null }>;
+}
+
+const DEAL_EVENT_TYPES = [
+  'DealOpened',
+  'DealStageChanged',
+  'DealAmountChanged',
+  'DealExpectedCloseDateChanged',
+  'DealExpectedShipMonthChanged',
+  'DealOwnerTransferred',
+  'DealWon',
+  'DealLost',
+  'DealReopened',
+] as const;
+
+/** Stored times in one ISO form, so they sort and compare as strings. */
+const iso = (value: string) => new Date(value).toISOString();
+
+function change(event: RecordedEvent): TimelineChange | undefined {
+  const base = { at: iso(event.metadata.occurredAt), known: iso(event.recordedAt) };
+  switch (event.type) {
+    case 'DealStageChanged':
+      return { ...base, stage: (event.data as DealStageChanged['data']).to };
+    case 'DealAmountChanged':
+      return { ...base, amount: (event.data as DealAmountChanged['data']).amount.minor };
+    case 'DealExpectedCloseDateChanged':
+      return { ...base, closeDate: (event.data as DealExpectedCloseDateChanged['data']).date };
+    case 'DealExpectedShipMonthChanged':
+      return { ...base, shipMonth: (event.data as DealExpectedShipMonthChanged['data']).month };
+    case 'DealOwnerTransferred':
+      return { ...base, owner: (event.data as DealOwnerTransferred['data']).to };
+    case 'DealWon': {
+      const data = event.data as DealWon['data'];
+      return { ...base, status: 'won', wonAmount: data.amount.minor };
+    }
+    case 'DealLost':
+      return { ...base, status: 'lost' };
+    case 'DealReopened':
+      return { ...base, status: 'open', stage: (event.data as DealReopened['data']).stage };
+    default:
+      return undefined;
+  }
+}
+
+function opened(event: RecordedEvent): DealTimeline {
+  const data = event.data as DealOpened['data'];
+  const at = iso(event.metadata.occurredAt);
+  return {
+    id: streamId(event),
+    accountId: data.accountId,
+    title: data.title,
+    stagePolicy: data.policy.id,
+    currency: data.currency,
+    channel: data.channel,
+    country: data.country,
+    region: regionOf(data.country),
+    productLine: data.productLine,
+    openedAt: at,
+    status: 'open',
+    settledAt: null,
+    settledKnown: null,
+    changes: [
+      {
+        at,
+        known: iso(event.recordedAt),
+        stage: data.stage,
+        owner: data.ownerId,
+        amount: data.amount?.minor ?? null,
+        closeDate: data.expectedCloseDate ?? null,
+        shipMonth: data.expectedShipMonth ?? null,
+        status: 'open',
+      },
+    ],
+  };
+}
+
+function applyDealEvent(event: RecordedEvent, view: ProjectionView): void {
+  const id = streamId(event);
+  const known = view.get<DealTimeline>(TIMELINES, id);
+  if (event.type === 'DealOpened') {
+    if (!known) view.put(TIMELINES, opened(event));
+    return;
+  }
+  const next = change(event);
+  if (!known || !next) return;
+  const timeline: DealTimeline = { ...known, changes: [...known.changes, next] };
+  if (next.status !== undefined) {
+    timeline.status = next.status;
+    const closed = next.status !== 'open';
+    timeline.settledAt = closed ? next.at : null;
+    timeline.settledKnown = closed ? next.known : null;
+  }
+  view.put(TIMELINES, timeline);
+}
+
+function applyPolicy(event: RecordedEvent, view: ProjectionView): void {
+  const published = event.data as { id?: string; version?: number; body?: Record<string, unknown> };
+  const kind = published.id?.startsWith('stages.')
+    ? 'stages'
+    : published.id?.startsWith('fx.')
+      ? 'fx'
+      : undefined;
+  if (!kind || !published.body || published.version === undefined) return;
+  const known = view.get<PolicyVersions>(VERSIONS, published.id!);
+  const versions = known?.versions ?? [];
+  if (versions.some((v) => v.version >= published.version!)) return;
+  const body =
+    kind === 'stages'
+      ? { openStages: published.body.openStages ?? [] }
+      : { base: published.body.base, rates: published.body.rates ?? [] };
+  view.put(VERSIONS, {
+    id: published.id!,
+    kind,
+    versions: [
+      ...versions,
+      {
+        version: published.version,
+        at: iso(event.metadata.occurredAt),
+        known: iso(event.recordedAt),
+        body,
+      },
+    ],
+  });
+}
+
+function applyMembership(event: RecordedEvent, view: ProjectionView): void {
+  const data = event.data as { userId?: string; teamId?: string | null; to?: string | null };
+  const userId = data.userId ?? streamId(event);
+  const teamId = (event.type === 'UserRegistered' ? data.teamId : data.to) ?? null;
+  const spans = view.get<TeamHistory>(TEAMS, userId)?.spans ?? [];
+  view.put(TEAMS, {
+    id: userId,
+    spans: [...spans, { at: iso(event.metadata.occurredAt), known: iso(event.recordedAt), teamId }],
+  });
+}
+
+export const dealTimelineProjection: Projection = {
+  name: DEAL_TIMELINE,
+  version: 1,
+  collections: [
+    {
+      name: TIMELINES,
+      indexes: [['status', 'openedAt'], ['status', 'settledAt'], ['settledAt'], ['settledKnown']],
+    },
+    { name: VERSIONS },
+    { name: TEAMS },
+  ],
+  eventTypes: [...DEAL_EVENT_TYPES, 'PolicyVersionPublished', 'UserRegistered', 'UserMovedToTeam'],
+  reads(event: RecordedEvent): DocumentRef[] {
+    if (event.streamName.startsWith('deal-'))
+      return [{ collection: TIMELINES, id: streamId(event) }];
+    if (event.type === 'PolicyVersionPublished') {
+      const id = (event.data as { id?: string }).id;
+      return id ? [{ collection: VERSIONS, id }] : [];
+    }
+    const data = event.data as { userId?: string };
+    return [{ collection: TEAMS, id: data.userId ?? streamId(event) }];
+  },
+  apply(event: RecordedEvent, view: ProjectionView): void {
+    if (event.streamName.startsWith('deal-')) applyDealEvent(event, view);
+    else if (event.type === 'PolicyVersionPublished') applyPolicy(event, view);
+    else applyMembership(event, view);
+  },
+};

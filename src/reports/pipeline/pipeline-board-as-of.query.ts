@@ -1,0 +1,147 @@
+import {
+  TEAMS,
+  TeamHistory,
+  VERSIONS,
+  PolicyVersions,
+} from '../../../projections/deal-timeline.projection';
+import { ACCOUNTS } from '../../../projections/pipeline-board.projection';
+import { DealAt, dealAt, knownInForce, timelinesAt } from '../../audit/as-of/deal-at';
+import { TimePoint } from '../../audit/as-of/time-point';
+import { ReadStore } from '../../read-store/read-store.port';
+import {
+  BoardCard,
+  boardAccount,
+  boardRows,
+  boardStages,
+  byId,
+  ColumnTotals,
+  compare,
+  PipelineBoard,
+  PipelineColumn,
+} from './pipeline-board.query';
+
+const BOARD_STAGE_POLICY = 'stages.default';
+
+export interface PipelineAsOfQuery {
+  point: TimePoint;
+  /** Who may be seen: deals held now by these owners, or everyone. */
+  scope: string[] | 'all';
+  /** Deals held at the point by this owner. */
+  owner?: string;
+  stage?: string;
+  limit: number;
+}
+
+export interface PipelineBoardAsOf extends PipelineBoard {
+  asOf: string;
+  knownAt: string | null;
+}
+
+/**
+ * The board as it stood at asOf, as known at knownAt: the deals open then, in the stage, with the
+ * owner and amount they had then, from the deal-timeline read model (no stream is folded). Cost:
+ * the indexed finds of deal-at.ts (the deals open now, plus those closed after the point), each
+ * timeline folded in memory, then the accounts of the cards returned. Account names are today's;
+ * a card's last activity is not kept per point and reads null.
+ */
+export async function pipelineBoardAsOf(
+  store: ReadStore,
+  collections: { timeline: (logical: string) => string; board: (logical: string) => string },
+  query: PipelineAsOfQuery,
+): Promise<PipelineBoardAsOf> {
+  const { point } = query;
+  const echo = { asOf: point.asOf.toISOString(), knownAt: point.knownAt?.toISOString() ?? null };
+  if (Array.isArray(query.scope) && query.scope.length === 0) {
+    return { report: 'pipeline', columns: [], owners: [], rows: [], ...echo };
+  }
+  const scope = query.scope === 'all' ? undefined : new Set(query.scope);
+  const [timelines, policy] = await Promise.all([
+    timelinesAt(store, collections.timeline, point),
+    store.get(collections.timeline(VERSIONS), BOARD_STAGE_POLICY) as Promise<
+      PolicyVersions | undefined
+    >,
+  ]);
+  const open = timelines
+    .map((timeline) => dealAt(timeline, point))
+    .filter(
+      (deal): deal is DealAt =>
+        deal !== undefined &&
+        deal.status === 'open' &&
+        (scope === undefined || scope.has(deal.ownerNow)) &&
+        (query.owner === undefined || deal.owner === query.owner) &&
+        (query.stage === undefined || deal.stage === query.stage),
+    );
+
+  const inForce = knownInForce(policy?.versions ?? [], point);
+  const policyStages = ((inForce?.body.openStages ?? []) as Array<{ key: string }>).map(
+    (stage) => stage.key,
+  );
+  const stages = boardStages(
+    policyStages,
+    open.map((deal) => deal.stage),
+    query.stage,
+  );
+
+  const byStage = new Map<string, DealAt[]>(stages.map((stage) => [stage, []]));
+  for (const deal of open) byStage.get(deal.stage)?.push(deal);
+  for (const deals of byStage.values()) {
+    deals.sort((a, b) => compare(a.enteredStageAt, b.enteredStageAt) || compare(a.id, b.id));
+  }
+  const shown = [...byStage.values()].flatMap((deals) => deals.slice(0, query.limit));
+  const [accounts, teams] = await Promise.all([
+    byId(
+      store,
+      collections.board(ACCOUNTS),
+      shown.map((deal) => deal.accountId),
+    ),
+    byId(
+      store,
+      collections.timeline(TEAMS),
+      shown.map((deal) => deal.owner),
+    ),
+  ]);
+  const card = (deal: DealAt): BoardCard => {
+    const spans = (teams.get(deal.owner) as TeamHistory | undefined)?.spans ?? [];
+    return {
+      id: deal.id,
+      title: deal.title,
+      account: boardAccount(deal.accountId, accounts.get(deal.accountId)),
+      ownerId: deal.owner,
+      teamId: knownInForce(spans, point)?.teamId ?? null,
+      stage: deal.stage,
+      amount: deal.amount === null ? null : { minor: deal.amount, currency: deal.currency },
+      expectedCloseDate: deal.closeDate,
+      expectedShipMonth: deal.shipMonth,
+      enteredStageAt: deal.enteredStageAt,
+      lastActivityAt: null,
+    };
+  };
+
+  const columns: PipelineColumn[] = stages.map((stage) => {
+    const deals = byStage.get(stage) ?? [];
+    return {
+      stage,
+      ...totalsOf(deals),
+      cards: deals.slice(0, query.limit).map(card),
+      more: deals.length > query.limit,
+    };
+  });
+  const perOwner = new Map<string, DealAt[]>();
+  for (const deal of open) {
+    const key = `${deal.owner}\u0000${deal.stage}`;
+    perOwner.set(key, [...(perOwner.get(key) ?? []), deal]);
+  }
+  const owners = [...perOwner.values()]
+    .map((deals) => ({ ownerId: deals[0].owner, stage: deals[0].stage, ...totalsOf(deals) }))
+    .sort((a, b) => compare(a.ownerId, b.ownerId) || compare(a.stage, b.stage));
+  return { report: 'pipeline', columns, owners, rows: boardRows(columns), ...echo };
+}
+
+function totalsOf(deals: DealAt[]): ColumnTotals {
+  const totals: ColumnTotals = { count: deals.length, unpriced: 0, amounts: {} };
+  for (const deal of deals) {
+    if (deal.amount === null) totals.unpriced += 1;
+    else totals.amounts[deal.currency] = (totals.amounts[deal.currency] ?? 0) + deal.amount;
+  }
+  return totals;
+}
