@@ -102,7 +102,26 @@ export const localDateOf = (calendar: BusinessCalendar, at: string): string => {
   return isoDate(localDay(compile(calendar).zone, instant));
 };
 
+/**
+ * Compiled calendars by content: validating a calendar and building its zone costs about a
+ * millisecond, and the sagas ask for the same few calendars on every clock computation.
+ */
+const COMPILED = new Map<string, Compiled>();
+const COMPILED_MAX = 64;
+
 const compile = (calendar: BusinessCalendar): Compiled => {
+  const key = JSON.stringify(calendar) as string | undefined;
+  if (key === undefined) return compileFresh(calendar);
+  const known = COMPILED.get(key);
+  if (known) return known;
+  // Compiled from a copy, so a caller changing its object later cannot change the cached one.
+  const compiled = compileFresh(JSON.parse(key) as BusinessCalendar);
+  if (COMPILED.size >= COMPILED_MAX) COMPILED.delete(COMPILED.keys().next().value as string);
+  COMPILED.set(key, compiled);
+  return compiled;
+};
+
+const compileFresh = (calendar: BusinessCalendar): Compiled => {
   const problems = businessCalendarProblems(calendar);
   if (problems.length > 0) {
     throw new DomainError('calendar.invalid', `Invalid calendar: ${problems.join('; ')}`);
