@@ -53,8 +53,9 @@ async function bootstrap(): Promise<void> {
     );
   }
   const app = await createApp(settings);
-  if (process.argv.includes('--demo')) await openDemoSignIns(app);
   await app.listen(settings.port, settings.host);
+  // After listen: the directory reads its users when the modules initialise.
+  if (process.argv.includes('--demo')) await openDemoSignIns(app);
   const where =
     settings.eventStore.kind === 'sqlite' ? settings.eventStore.file : settings.eventStore.url;
   console.log(
