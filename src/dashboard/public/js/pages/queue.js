@@ -37,7 +37,11 @@ export async function render(container, { session, query: params }) {
   const slaCell = (lead) => {
     if (!lead.live || sla.firstResponse?.enabled === false)
       return h('span', { class: 'muted', text: t('queue.slaNone') });
-    const due = slaDeadline(lead.receivedAt, target, calendarOf(lead.owner), mode);
+    // The saga's own due time follows handovers and policy versions; until the saga has
+    // scheduled the clock, the policy in force on the owner's team calendar stands in.
+    const due = lead.firstResponseDueAt
+      ? Date.parse(lead.firstResponseDueAt)
+      : slaDeadline(lead.receivedAt, target, calendarOf(lead.owner), mode);
     const node = h('span', { class: 'countdown', title: dateTime(new Date(due).toISOString()) });
     countdowns.push({ node, due });
     return node;
