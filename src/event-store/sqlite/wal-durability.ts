@@ -136,7 +136,11 @@ export class WalDurability implements CommitDurability {
   private flushSync(): void {
     const fd = this.walDescriptor();
     fsyncSync(fd);
-    // The log's directory entry too, once: a WAL file created since the last boot must survive.
+    this.flushDirectory();
+  }
+
+  /** The log's directory entry: a WAL file created since the last boot must survive too. */
+  private flushDirectory(): void {
     const directory = openSync(dirname(this.walFile), 'r');
     try {
       fsyncSync(directory);
@@ -147,14 +151,17 @@ export class WalDurability implements CommitDurability {
 
   /**
    * The WAL file stays the same file while this connection is open (SQLite deletes it only when
-   * the last connection closes); should another process have recreated it, the new one is used.
+   * the last connection closes); should another process have recreated it, the new one is used,
+   * and its directory entry is flushed as at open.
    */
   private walDescriptor(): number {
     const inode = statSync(this.walFile).ino;
     if (this.fd !== undefined && inode === this.inode) return this.fd;
+    const recreated = this.fd !== undefined;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = openSync(this.walFile, 'r');
     this.inode = fstatSync(this.fd).ino;
+    if (recreated) this.flushDirectory();
     return this.fd;
   }
 }
