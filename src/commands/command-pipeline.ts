@@ -5,7 +5,12 @@ import {
   OccurredAtBeforeStreamError,
   WrongExpectedRevisionError,
 } from '../event-store/event-store.errors';
-import { EventMetadata, EventStore, RecordedEvent } from '../event-store/event-store.port';
+import {
+  EventMetadata,
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+} from '../event-store/event-store.port';
 import { PersonalDataCipher } from '../personal-data/personal-data-cipher';
 import { Clock } from '../shared/clock';
 import { DomainError } from '../../domain/shared/domain-error';
@@ -67,6 +72,31 @@ export class CommandPipeline {
     }
   }
 
+  /**
+   * Records several commands to one stream in order, with one fold and one append, as if each
+   * had been executed alone after the one before it. Stops before the first one that this would
+   * not simply record — a refusal, a back-dating problem, a new stream it may not start, an
+   * expected revision, a command id recorded by someone else — and returns how many it recorded
+   * (or found recorded already): `execute` then runs that one and says why.
+   */
+  async executeInOrder<Command extends DomainEvent, Event extends DomainEvent, State, Policies>(
+    kind: AggregateKind<Command, Event, State, Policies>,
+    aggregateId: string,
+    items: Array<{ command: Command; envelope: CommandEnvelope }>,
+    policies: Policies,
+  ): Promise<number> {
+    const streamName = `${kind.name}-${aggregateId}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attemptInOrder(kind, streamName, items, policies);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        this.observer.conflict(kind.name);
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
   /** The decrypted history of a stream, for folding and for history views. */
   async history(streamName: string): Promise<RecordedEvent[]> {
     const recorded = await this.store.readStream(streamName);
@@ -121,28 +151,7 @@ export class CommandPipeline {
     });
     if (decided.length === 0) return outcome<Event>(streamName, history, [], false);
 
-    const correlationId = envelope.correlationId ?? randomUUID();
-    const metadata: EventMetadata = {
-      occurredAt,
-      $correlationId: correlationId,
-      $causationId: envelope.causationId ?? envelope.commandId,
-      commandId: envelope.commandId,
-      ...(fingerprint ? { commandFingerprint: fingerprint } : {}),
-      actor: envelope.actor,
-      ...(envelope.cause ? { cause: envelope.cause } : {}),
-      ...(envelope.reason ? { reason: envelope.reason } : {}),
-    };
-    const metadataOf = (type: string): EventMetadata => {
-      const origin = envelope.decidedBy?.[type];
-      if (!origin) return metadata;
-      const { reason: _callersReason, ...shared } = metadata;
-      return {
-        ...shared,
-        actor: origin.actor,
-        cause: origin.cause,
-        ...(origin.reason ? { reason: origin.reason } : {}),
-      };
-    };
+    const metadataOf = eventMetadata(envelope, occurredAt);
     const sealed = await Promise.all(
       decided.map(async (event) => ({
         id: uuidv7(),
@@ -175,6 +184,84 @@ export class CommandPipeline {
       }
       throw error;
     }
+  }
+
+  private async attemptInOrder<
+    Command extends DomainEvent,
+    Event extends DomainEvent,
+    State,
+    Policies,
+  >(
+    kind: AggregateKind<Command, Event, State, Policies>,
+    streamName: string,
+    items: Array<{ command: Command; envelope: CommandEnvelope }>,
+    policies: Policies,
+  ): Promise<number> {
+    const history = await this.history(streamName);
+    const revision = history.length - 1;
+    let state = kind.decider.initialState;
+    for (const event of history) state = kind.decider.evolve(state, event as unknown as Event);
+    const recordedBy = new Map(
+      history.map((e) => [e.metadata.commandId, e.metadata.actor?.userId]),
+    );
+    const known = [...history];
+    const pending: NewEvent[] = [];
+    let done = 0;
+    for (const { command, envelope } of items) {
+      if (recordedBy.has(envelope.commandId)) {
+        if (recordedBy.get(envelope.commandId) !== envelope.actor.userId) break;
+        done += 1;
+        continue;
+      }
+      if (envelope.expectedRevision !== undefined || envelope.requestFingerprint !== undefined)
+        break;
+      if (known.length === 0 && !kind.creates.includes(command.type)) break;
+      let occurredAt: string;
+      let decided: Event[];
+      try {
+        occurredAt = this.businessTime(envelope, known);
+        decided = kind.decider.decide(command, state, {
+          now: occurredAt,
+          actor: envelope.actor,
+          policies,
+        });
+      } catch (error) {
+        if (error instanceof DomainError) break;
+        throw error;
+      }
+      const metadataOf = eventMetadata(envelope, occurredAt);
+      for (const event of decided) {
+        const metadata = metadataOf(event.type);
+        const id = uuidv7();
+        const data = event.data as Record<string, unknown>;
+        pending.push({
+          id,
+          type: event.type,
+          data: await this.cipher.seal(event.type, data, streamName),
+          metadata,
+        });
+        const recorded: RecordedEvent = {
+          id,
+          type: event.type,
+          data,
+          metadata: { ...metadata, schemaVersion: 1 },
+          streamName,
+          revision: known.length,
+          position: '',
+          recordedAt: this.clock.now().toISOString(),
+        };
+        state = kind.decider.evolve(state, recorded as unknown as Event);
+        known.push(recorded);
+      }
+      recordedBy.set(envelope.commandId, envelope.actor.userId);
+      done += 1;
+    }
+    if (pending.length > 0) {
+      await this.store.append(streamName, pending, {
+        expectedRevision: revision < 0 ? 'no_stream' : revision,
+      });
+    }
+    return done;
   }
 
   private businessTime(envelope: CommandEnvelope, history: RecordedEvent[]): string {
@@ -214,6 +301,35 @@ export class CommandPipeline {
     }
     return new Date(millis).toISOString();
   }
+}
+
+/** Each decided event's metadata, by type: the caller's, or that of whoever decided the type. */
+function eventMetadata(
+  envelope: CommandEnvelope,
+  occurredAt: string,
+): (type: string) => EventMetadata {
+  const fingerprint = envelope.requestFingerprint;
+  const metadata: EventMetadata = {
+    occurredAt,
+    $correlationId: envelope.correlationId ?? randomUUID(),
+    $causationId: envelope.causationId ?? envelope.commandId,
+    commandId: envelope.commandId,
+    ...(fingerprint ? { commandFingerprint: fingerprint } : {}),
+    actor: envelope.actor,
+    ...(envelope.cause ? { cause: envelope.cause } : {}),
+    ...(envelope.reason ? { reason: envelope.reason } : {}),
+  };
+  return (type) => {
+    const origin = envelope.decidedBy?.[type];
+    if (!origin) return metadata;
+    const { reason: _callersReason, ...shared } = metadata;
+    return {
+      ...shared,
+      actor: origin.actor,
+      cause: origin.cause,
+      ...(origin.reason ? { reason: origin.reason } : {}),
+    };
+  };
 }
 
 function outcome<Event>(

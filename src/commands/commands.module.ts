@@ -15,6 +15,7 @@ import { POLICY_REGISTRY, PolicyRegistry } from '../policies/policy-registry';
 import { APP_SETTINGS, AppSettings } from '../settings/app-settings';
 import { CLOCK, Clock } from '../shared/clock';
 import { CommandPipeline } from './command-pipeline';
+import { ExecuteDomainCommandsInOrderHandler } from './execute-commands-in-order';
 import { ExecuteDomainCommandHandler } from './execute-domain-command';
 
 const MASTER_KEY = Symbol('MASTER_KEY');
@@ -72,6 +73,7 @@ const MASTER_KEY = Symbol('MASTER_KEY');
       },
     },
     ExecuteDomainCommandHandler,
+    ExecuteDomainCommandsInOrderHandler,
   ],
   exports: [
     Metrics,

@@ -7,6 +7,7 @@ import { LaneDependencies, LaneFailure, LaneState, ProjectionLane } from './proj
 import { readModelChecksum } from './read-model-checksum';
 import { ReadModels } from './read-models';
 import { SharedEventReader } from './shared-event-reader';
+import { WakeThrottle } from './wake-throttle';
 import { Wakeup } from './wakeup';
 
 /** Which generation of each projection is live, and which one is being built beside it. */
@@ -47,6 +48,8 @@ const projectionLane: LaneFactory = (deps, projection, generation) =>
 
 const BEHIND_CAP = 10_000;
 const SYNC_INTERVAL_MS = 2_000;
+/** Under write load, lanes wake at most this often (see WakeThrottle). */
+const WAKE_INTERVAL_MS = 20;
 /** Other instances may still read a superseded generation until their next registry sync. */
 const DROP_GRACE_MS = 3 * SYNC_INTERVAL_MS;
 
@@ -59,6 +62,7 @@ export class ProjectionRunner {
   private readonly live = new Map<string, ProjectionLane>();
   private readonly building = new Map<string, ProjectionLane>();
   private readonly newEvents = new Wakeup();
+  private readonly wakeLanes = new WakeThrottle(this.newEvents, WAKE_INTERVAL_MS);
   private readonly progress = new Wakeup();
   private readonly reader: SharedEventReader;
   private subscription?: EventSubscription;
@@ -102,6 +106,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.syncTimer);
+    this.wakeLanes.stop();
 
     await this.subscription?.stop();
     await this.watching;
@@ -151,6 +156,7 @@ export class ProjectionRunner {
     for (;;) {
       const signals = this.progress.seen();
       if (this.reached(position)) return true;
+      if (this.wakeLanes.waiting) this.wakeLanes.flush();
       const remaining = deadline - Date.now();
       if (remaining <= 0) return false;
       await this.progress.wait(remaining, signals);
@@ -212,7 +218,7 @@ export class ProjectionRunner {
 
   private async watch(subscription: EventSubscription): Promise<void> {
     try {
-      for await (const _event of subscription) this.newEvents.notify();
+      for await (const _event of subscription) this.wakeLanes.signal();
     } catch (error) {
       // Lanes still look for work every second; only the prompt wake-up is lost until restart.
       this.deps.log({

@@ -8,9 +8,10 @@ import {
   ReassignLeadByRuleData,
 } from '../assignment/reassign-lead-by-rule';
 import type { CommandEnvelope } from '../commands/command-envelope';
+import { ExecuteDomainCommandsInOrder } from '../commands/execute-commands-in-order';
 import { ExecuteDomainCommand } from '../commands/execute-domain-command';
 import type { Clock } from '../shared/clock';
-import type { CommandDispatch } from './saga-lane';
+import type { CommandDispatch, CommandDispatchInOrder } from './outbox-sender';
 
 const SYSTEM = { userId: 'system', role: 'system' };
 
@@ -24,17 +25,7 @@ export function sagaDispatch(bus: CommandBus, clock: Clock): CommandDispatch {
   const logger = new Logger('Sagas');
   return async (command: SagaCommand, saga: string) => {
     const send = (occurredAt: string) => {
-      const envelope: CommandEnvelope = {
-        commandId: command.commandId,
-        correlationId: command.correlationId ?? command.commandId,
-        actor: SYSTEM,
-        cause: command.policy
-          ? { kind: 'rule', id: command.policy.id, version: command.policy.version }
-          : { kind: 'saga', id: saga },
-        reason: command.reason ?? `automation: ${saga}`,
-        occurredAt,
-        mayBackdate: true,
-      };
+      const envelope = sagaEnvelope(command, saga, occurredAt);
       return bus.execute(
         command.type === REASSIGN_LEAD_BY_RULE
           ? new ReassignLeadByRule(command.data as unknown as ReassignLeadByRuleData, envelope)
@@ -65,6 +56,44 @@ export function sagaDispatch(bus: CommandBus, clock: Clock): CommandDispatch {
       }
       throw error;
     }
+  };
+}
+
+/**
+ * A record's decided domain commands in one append, up to the first one that must go alone (a
+ * reassignment by the rules, or one the pipeline would refuse or re-date): resolves to how many
+ * were recorded, in order.
+ */
+export function sagaDispatchInOrder(bus: CommandBus): CommandDispatchInOrder {
+  return async (commands: SagaCommand[], saga: string) => {
+    const end = commands.findIndex((command) => command.type === REASSIGN_LEAD_BY_RULE);
+    const run = end < 0 ? commands : commands.slice(0, end);
+    if (run.length < 2) return 0;
+    return bus.execute(
+      new ExecuteDomainCommandsInOrder(
+        run[0].aggregate,
+        run[0].id,
+        run.map((command) => ({
+          command: { type: command.type, data: command.data },
+          envelope: sagaEnvelope(command, saga, command.occurredAt),
+        })),
+      ),
+    );
+  };
+}
+
+/** As the system, under the saga and the rule that decided the command, dated when it decided. */
+function sagaEnvelope(command: SagaCommand, saga: string, occurredAt: string): CommandEnvelope {
+  return {
+    commandId: command.commandId,
+    correlationId: command.correlationId ?? command.commandId,
+    actor: SYSTEM,
+    cause: command.policy
+      ? { kind: 'rule', id: command.policy.id, version: command.policy.version }
+      : { kind: 'saga', id: saga },
+    reason: command.reason ?? `automation: ${saga}`,
+    occurredAt,
+    mayBackdate: true,
   };
 }
 

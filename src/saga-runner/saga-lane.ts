@@ -4,16 +4,23 @@ import type { RecordedEvent } from '../event-store/event-store.port';
 import { LaneDependencies, ProjectionLane } from '../projection-runner/projection-lane';
 import { ProjectionBatch } from '../projection-runner/projection-batch';
 import type { Lease, ReadDocument } from '../read-store/read-store.port';
-import { CommandDispatch, sendOutboxEntries } from './outbox-sender';
+import {
+  CommandDispatch,
+  CommandDispatchInOrder,
+  OUTBOX_SENDS_IN_FLIGHT,
+  sendOutboxEntries,
+} from './outbox-sender';
 import { SagaWindow } from './saga-window';
 
 export const TIMERS = 'timers';
 export const OUTBOX = 'outbox';
 
-export type { CommandDispatch };
+export type { CommandDispatch, CommandDispatchInOrder };
 
 export interface SagaLaneDependencies extends LaneDependencies {
   dispatch: CommandDispatch;
+  /** Sends several of a record's commands in one append; without it, each goes alone. */
+  dispatchInOrder?: CommandDispatchInOrder;
   /** Most stored timers one window loads (catching up / live); more wait for the next window. */
   timersPerWindow?: { catchingUp: number; live: number };
 }
@@ -44,6 +51,15 @@ const OUTBOX_PAGE = 1000;
  * crash at any point neither loses nor repeats an effect.
  */
 export class SagaLane extends ProjectionLane {
+  /**
+   * The lane holds the saga's lease, so only its own commits change the timers and the outbox:
+   * what it last read of them holds until it commits again, and an idle lane woken for events it
+   * does not apply queries neither. Forgotten at every commit and whenever the lease is taken anew.
+   */
+  private nextDueAt?: string | null;
+  private nextSequence?: number;
+  private outboxMayHoldEntries = true;
+
   constructor(
     private readonly sagaDeps: SagaLaneDependencies,
     readonly saga: Saga,
@@ -62,7 +78,9 @@ export class SagaLane extends ProjectionLane {
       (latest, e) => (e.metadata.occurredAt > latest ? e.metadata.occurredAt : latest),
       '',
     );
-    await window.loadTimersDueBefore(horizon, false, this.timersPerWindow.catchingUp);
+    if (this.mayHaveTimersBefore(horizon)) {
+      await window.loadTimersDueBefore(horizon, false, this.timersPerWindow.catchingUp);
+    }
     await window.batch.load(this.deps.store, events);
     let applied: RecordedEvent | undefined;
     for (const event of events) {
@@ -80,11 +98,11 @@ export class SagaLane extends ProjectionLane {
     if (!applied) {
       // A timer due first needs documents nobody has read yet, or more timers are due first than
       // one window loads: commit what fired, load again and go on.
-      await window.commit(lease, this.checkpoint, this.checkpointName);
+      await this.commit(window, lease, this.checkpoint);
       await this.sendOutbox();
       return;
     }
-    await window.commit(lease, applied.position, this.checkpointName);
+    await this.commit(window, lease, applied.position);
     this.cache.trim();
     this.checkpoint = applied.position;
     this.seenUpTo = applied.position;
@@ -99,22 +117,46 @@ export class SagaLane extends ProjectionLane {
     signals: number,
   ): Promise<void> {
     const now = this.deps.clock.now().toISOString();
-    const window = await this.openWindow(preloaded);
-    const due = await window.loadTimersDueBefore(now, true, this.timersPerWindow.live);
-    if (due > 0) {
-      window.fireDue(now, true);
-      await window.commit(lease, this.checkpoint, this.checkpointName);
-      await this.sendOutbox();
-      return;
+    if (this.mayHaveTimersBefore(now, true)) {
+      const window = await this.openWindow(preloaded);
+      const due = await window.loadTimersDueBefore(now, true, this.timersPerWindow.live);
+      if (due > 0) {
+        window.fireDue(now, true);
+        await this.commit(window, lease, this.checkpoint);
+        await this.sendOutbox();
+        return;
+      }
     }
-    const next = await this.deps.store.find(this.collection(TIMERS), {
-      sort: [['dueAt', 'asc']],
-      limit: 1,
-    });
-    const untilNext = next[0]
-      ? Date.parse(next[0].dueAt as string) - this.deps.clock.now().getTime()
-      : 1000;
+    const untilNext =
+      (await this.firstDueAt()) === null
+        ? 1000
+        : Date.parse(this.nextDueAt!) - this.deps.clock.now().getTime();
     await this.deps.newEvents.wait(Math.max(1, Math.min(1000, Math.ceil(untilNext))), signals);
+  }
+
+  private async firstDueAt(): Promise<string | null> {
+    if (this.nextDueAt === undefined) {
+      const next = await this.deps.store.find(this.collection(TIMERS), {
+        sort: [['dueAt', 'asc']],
+        limit: 1,
+      });
+      this.nextDueAt = next[0] ? (next[0].dueAt as string) : null;
+    }
+    return this.nextDueAt;
+  }
+
+  private mayHaveTimersBefore(limit: string, inclusive = false): boolean {
+    if (this.nextDueAt === undefined) return true;
+    if (this.nextDueAt === null) return false;
+    return inclusive ? this.nextDueAt <= limit : this.nextDueAt < limit;
+  }
+
+  private async commit(window: SagaWindow, lease: Lease, position: string | undefined) {
+    this.nextDueAt = undefined;
+    this.nextSequence = undefined;
+    await window.commit(lease, position, this.checkpointName);
+    this.nextSequence = window.nextSequence;
+    if (window.sent > 0) this.outboxMayHoldEntries = true;
   }
 
   private get timersPerWindow() {
@@ -122,6 +164,9 @@ export class SagaLane extends ProjectionLane {
   }
 
   protected override async resume(): Promise<void> {
+    this.nextDueAt = undefined;
+    this.nextSequence = undefined;
+    this.outboxMayHoldEntries = true;
     await this.sendOutbox();
   }
 
@@ -144,11 +189,13 @@ export class SagaLane extends ProjectionLane {
   }
 
   private async nextOutboxSequence(): Promise<number> {
+    if (this.nextSequence !== undefined) return this.nextSequence;
     const last = await this.deps.store.find(this.collection(OUTBOX), {
       sort: [['sequence', 'desc']],
       limit: 1,
     });
-    return ((last[0]?.sequence as number | undefined) ?? 0) + 1;
+    this.nextSequence = ((last[0]?.sequence as number | undefined) ?? 0) + 1;
+    return this.nextSequence;
   }
 
   /**
@@ -156,12 +203,17 @@ export class SagaLane extends ProjectionLane {
    * fails stays, with its record's later ones, for the next round.
    */
   private async sendOutbox(): Promise<void> {
+    if (!this.outboxMayHoldEntries) return;
     for (;;) {
       const pending = await this.deps.store.find(this.collection(OUTBOX), {
         sort: [['sequence', 'asc']],
         limit: OUTBOX_PAGE,
       });
-      if (pending.length === 0) return;
+      if (pending.length === 0) {
+        this.outboxMayHoldEntries = false;
+        return;
+      }
+      const dispatchInOrder = this.sagaDeps.dispatchInOrder;
       const sent = await sendOutboxEntries(
         pending,
         (command) => this.sagaDeps.dispatch(command, this.saga.name),
@@ -172,12 +224,17 @@ export class SagaLane extends ProjectionLane {
             commandId: command.commandId,
             error: error.message,
           }),
+        OUTBOX_SENDS_IN_FLIGHT,
+        dispatchInOrder && ((commands) => dispatchInOrder(commands, this.saga.name)),
       );
       // A crash before this commit sends them again: their ids make that a no-op.
       if (sent.length > 0) {
         await this.deps.store.commit(
           sent.map((id) => ({ kind: 'delete', collection: this.collection(OUTBOX), id })),
         );
+      }
+      if (sent.length === pending.length && pending.length < OUTBOX_PAGE) {
+        this.outboxMayHoldEntries = false;
       }
       if (sent.length < pending.length || pending.length < OUTBOX_PAGE) return;
     }

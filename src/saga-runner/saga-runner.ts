@@ -13,7 +13,7 @@ export function createSagaRunner(
   sagas: Saga[],
   dispatch: CommandDispatch,
   readModels: ReadModels,
-  options: Pick<SagaLaneDependencies, 'timersPerWindow'> = {},
+  options: Pick<SagaLaneDependencies, 'timersPerWindow' | 'dispatchInOrder'> = {},
 ): ProjectionRunner {
   const byName = new Map(sagas.map((saga) => [saga.name, saga]));
   return new ProjectionRunner(

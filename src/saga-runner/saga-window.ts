@@ -41,6 +41,14 @@ export class SagaWindow implements SagaContext {
     return this.sagaNow;
   }
 
+  /** The outbox sequence the next window starts at, once this one has committed. */
+  get nextSequence(): number {
+    return this.sequence;
+  }
+
+  /** Commands this window put in the outbox. */
+  sent = 0;
+
   /**
    * Loads the stored timers due before `limit` (at most `max`, the earliest) and what firing them
    * reads; returns how many. Call once per window.
@@ -147,6 +155,7 @@ export class SagaWindow implements SagaContext {
 
   send(command: SagaCommand): void {
     const sequence = this.sequence++;
+    this.sent += 1;
     this.batch.put(OUTBOX, {
       id: `${String(sequence).padStart(12, '0')}:${command.commandId}`,
       sequence,

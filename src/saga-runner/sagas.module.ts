@@ -23,7 +23,7 @@ import { ReadModels } from '../projection-runner/read-models';
 import { READ_STORE, ReadStore } from '../read-store/read-store.port';
 import { APP_SETTINGS, AppSettings } from '../settings/app-settings';
 import { CLOCK, Clock } from '../shared/clock';
-import { sagaDispatch } from './saga-dispatch';
+import { sagaDispatch, sagaDispatchInOrder } from './saga-dispatch';
 import { createSagaRunner } from './saga-runner';
 import { sagaRunnerSettings } from './saga-runner-settings';
 
@@ -75,7 +75,9 @@ export class SagasAdminController {
           ...sagaRunnerSettings(settings.projections),
           log: (entry: Record<string, unknown>) => logger.log(entry),
         };
-        return createSagaRunner(deps, ALL_SAGAS, sagaDispatch(bus, clock), new ReadModels(store));
+        return createSagaRunner(deps, ALL_SAGAS, sagaDispatch(bus, clock), new ReadModels(store), {
+          dispatchInOrder: sagaDispatchInOrder(bus),
+        });
       },
     },
   ],

@@ -67,4 +67,48 @@ describe('outbox sender', () => {
     expect(sent.sort()).toEqual([entries[0].id, entries[3].id]);
     expect(failures).toEqual(['b:1: store unavailable']);
   });
+
+  it("sends a record's commands in one append where it can, and the one that must go alone alone", async () => {
+    const entries = [
+      entry(1, 'a', '1'),
+      entry(2, 'a', '2'),
+      entry(3, 'a', '3'),
+      entry(4, 'a', '4'),
+    ];
+    const batches: string[][] = [];
+    const alone: string[] = [];
+    const sent = await sendOutboxEntries(
+      entries,
+      async (command) => void alone.push(command.commandId),
+      () => undefined,
+      4,
+      // Records up to, not including, step 3 (as if the pipeline had to refuse or re-date it).
+      async (commands) => {
+        batches.push(commands.map((c) => c.commandId));
+        const stop = commands.findIndex((c) => c.commandId === 'a:3');
+        return stop < 0 ? commands.length : stop;
+      },
+    );
+    expect(batches).toEqual([['a:1', 'a:2', 'a:3', 'a:4']]);
+    expect(alone).toEqual(['a:3', 'a:4']);
+    expect(sent).toEqual(entries.map((e) => e.id));
+  });
+
+  it('a failed append of several falls back to single sends, which report the failure', async () => {
+    const entries = [entry(1, 'a', '1'), entry(2, 'a', '2')];
+    const failures: string[] = [];
+    const sent = await sendOutboxEntries(
+      entries,
+      async () => {
+        throw new Error('store unavailable');
+      },
+      (command, error) => failures.push(`${command.commandId}: ${error.message}`),
+      4,
+      async () => {
+        throw new Error('store unavailable');
+      },
+    );
+    expect(sent).toEqual([]);
+    expect(failures).toEqual(['a:1: store unavailable']);
+  });
 });
