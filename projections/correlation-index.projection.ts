@@ -12,17 +12,23 @@ import {
 /**
  * Correlation index: the events of every correlation id, across streams, so a record's history
  * can link the chain a change belongs to (a deactivation and the handovers it caused, a lead
- * conversion and the account and deal it created). One document per correlation id, listing its
- * events in log order with their description, taken from the stored (sealed) data: no personal
- * field is ever copied here.
+ * conversion and the account and deal it created). One small document per event, found by its
+ * correlation id, with its description taken from the stored (sealed) data: no personal field is
+ * ever copied here. A tally per correlation id caps what is kept, so each event costs one put and
+ * one counter, however long its chain.
  */
 export const CORRELATION_INDEX = 'correlation-index';
-export const CORRELATIONS = 'correlations';
+export const CORRELATED_EVENTS = 'correlated-events';
+export const CORRELATION_TALLIES = 'correlation-tallies';
 
 /** Events kept per correlation; a bulk import under one request id counts the rest in `more`. */
 export const MAX_CORRELATED = 200;
 
-export interface CorrelatedEvent {
+/** Id `<stream>@<revision>`: the same in every build. */
+export interface CorrelatedEvent extends ReadDocument {
+  correlationId: string;
+  /** Global position: fixed-width, so string order is log order (see comparePositions). */
+  position: string;
   stream: string;
   revision: number;
   type: string;
@@ -30,9 +36,10 @@ export interface CorrelatedEvent {
   message: Message;
 }
 
-export interface CorrelationDocument extends ReadDocument {
-  events: CorrelatedEvent[];
-  more: number;
+/** Id: the correlation id. */
+export interface CorrelationTally extends ReadDocument {
+  kept?: number;
+  more?: number;
 }
 
 /** The events of the records people audit, and of who and what moves them. */
@@ -51,28 +58,35 @@ export const CORRELATED_EVENT_TYPES = [
 
 export const correlationIndexProjection: Projection = {
   name: CORRELATION_INDEX,
-  version: 1,
-  collections: [{ name: CORRELATIONS }],
+  version: 2,
+  collections: [
+    { name: CORRELATED_EVENTS, indexes: [['correlationId', 'position']] },
+    { name: CORRELATION_TALLIES },
+  ],
   eventTypes: CORRELATED_EVENT_TYPES,
-  reads: (event) => [{ collection: CORRELATIONS, id: event.metadata.$correlationId }],
-  apply(event, view) {
+  reads: (event) => {
     const id = event.metadata.$correlationId;
-    if (!id) return;
-    const known = view.get<CorrelationDocument>(CORRELATIONS, id);
-    const events = known?.events ?? [];
-    const more = known?.more ?? 0;
-    if (events.some((e) => e.stream === event.streamName && e.revision === event.revision)) return;
-    if (events.length >= MAX_CORRELATED) {
-      view.put(CORRELATIONS, { id, events, more: more + 1 });
+    return id ? [{ collection: CORRELATION_TALLIES, id }] : [];
+  },
+  apply(event, view) {
+    const correlationId = event.metadata.$correlationId;
+    if (!correlationId) return;
+    const tally = view.get<CorrelationTally>(CORRELATION_TALLIES, correlationId);
+    if ((tally?.kept ?? 0) >= MAX_CORRELATED) {
+      view.increment(CORRELATION_TALLIES, correlationId, { more: 1 });
       return;
     }
     const entry: CorrelatedEvent = {
+      id: `${event.streamName}@${event.revision}`,
+      correlationId,
+      position: event.position,
       stream: event.streamName,
       revision: event.revision,
       type: event.type,
       occurredAt: event.metadata.occurredAt,
       message: describeEvent(event.type, event.data),
     };
-    view.put(CORRELATIONS, { id, events: [...events, entry], more });
+    view.put(CORRELATED_EVENTS, entry);
+    view.increment(CORRELATION_TALLIES, correlationId, { kept: 1 });
   },
 };

@@ -1,16 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CORRELATED_EVENTS,
+  CorrelatedEvent,
   CORRELATION_INDEX,
-  CORRELATIONS,
-  CorrelationDocument,
+  CORRELATION_TALLIES,
+  CorrelationTally,
+  MAX_CORRELATED,
 } from '../../../projections/correlation-index.projection';
 import { DomainError } from '../../../domain/shared/domain-error';
 import { AggregateName } from '../../commands/aggregates';
+import { comparePositions } from '../../event-store/event-store.port';
 import { currentRequestContext } from '../../http/request-context';
 import { DirectoryFeed } from '../../identity/directory-feed';
 import { Principal } from '../../identity/identity-events';
 import { RecordAccess } from '../../identity/record-access';
 import { ReadModels } from '../../projection-runner/read-models';
+import type { ReadStore } from '../../read-store/read-store.port';
 import { HistoryEntry, RecordReader } from '../../records/record-reader';
 import { CauseView, describeCause } from './cause-messages';
 import { describeEvent, inEnglish, Message } from './event-messages';
@@ -39,8 +44,16 @@ export interface DescribedHistoryEntry extends HistoryEntry {
   moreLinks: number;
 }
 
+/** The kept events of one correlation id, in log order, and how many more it has. */
+export interface CorrelationChain {
+  events: CorrelatedEvent[];
+  more: number;
+}
+
 /** Links shown per entry; the rest are counted. */
 const MAX_LINKS = 50;
+/** Correlated events read per find: correlations are grouped up to this many kept events. */
+const EVENTS_PER_FIND = MAX_CORRELATED * 5;
 const SCOPED = new Set(['lead', 'account', 'deal', 'task']);
 
 /**
@@ -100,17 +113,18 @@ export class RecordHistory {
     });
   }
 
-  /** The correlation documents of these ids; undefined while the index is still being built. */
-  private async chains(ids: string[]): Promise<Map<string, CorrelationDocument> | undefined> {
-    let collection: string;
+  /** The chains of these correlation ids; undefined while the index is still being built. */
+  private async chains(ids: string[]): Promise<Map<string, CorrelationChain> | undefined> {
+    let events: string;
+    let tallies: string;
     try {
-      collection = this.readModels.collection(CORRELATION_INDEX, CORRELATIONS);
+      events = this.readModels.collection(CORRELATION_INDEX, CORRELATED_EVENTS);
+      tallies = this.readModels.collection(CORRELATION_INDEX, CORRELATION_TALLIES);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'projection.not_ready') return undefined;
       throw error;
     }
-    const docs = await this.readModels.store.getMany(collection, [...new Set(ids)]);
-    return new Map(docs.map((doc) => [doc.id, doc as CorrelationDocument]));
+    return readCorrelationChains(this.readModels.store, { events, tallies }, ids);
   }
 
   /**
@@ -118,7 +132,7 @@ export class RecordHistory {
    * account, deal or task only if it is in the caller's scope now, like the record itself.
    */
   private async visibility(
-    chains: Map<string, CorrelationDocument> | undefined,
+    chains: Map<string, CorrelationChain> | undefined,
     own: string,
   ): Promise<(stream: string) => boolean> {
     const principal = currentRequestContext()?.principal;
@@ -126,8 +140,8 @@ export class RecordHistory {
       return () => true;
     }
     const streams = new Set<string>();
-    for (const doc of chains.values()) {
-      for (const event of doc.events) if (event.stream !== own) streams.add(event.stream);
+    for (const chain of chains.values()) {
+      for (const event of chain.events) if (event.stream !== own) streams.add(event.stream);
     }
     const allowed = new Set<string>();
     // Bounded: links beyond what one page shows are counted, not checked.
@@ -153,4 +167,52 @@ export class RecordHistory {
       throw error;
     }
   }
+}
+
+/**
+ * The chains of these correlation ids, read from the correlation index's physical collections:
+ * one getMany for the tallies, then a few finds for the kept events.
+ */
+export async function readCorrelationChains(
+  store: ReadStore,
+  collections: { events: string; tallies: string },
+  ids: string[],
+): Promise<Map<string, CorrelationChain>> {
+  const unique = [...new Set(ids)];
+  const counted = (await store.getMany(collections.tallies, unique)) as CorrelationTally[];
+  const chains = new Map<string, CorrelationChain>(
+    counted.map((tally) => [tally.id, { events: [], more: tally.more ?? 0 }]),
+  );
+  // The index keeps at most MAX_CORRELATED events per id, so each find reads a bounded amount.
+  // The store is not asked to sort: an `in` find sorted on another field is not portable.
+  for (const group of groupedByKept(counted, EVENTS_PER_FIND)) {
+    const where = { correlationId: { in: group } };
+    for (const event of (await store.find(collections.events, { where })) as CorrelatedEvent[]) {
+      chains.get(event.correlationId)?.events.push(event);
+    }
+  }
+  for (const chain of chains.values()) {
+    chain.events.sort((a, b) => comparePositions(a.position, b.position));
+  }
+  return chains;
+}
+
+/** Correlation ids in groups whose kept events add up to at most `budget` (one id may exceed it alone). */
+function groupedByKept(tallies: CorrelationTally[], budget: number): string[][] {
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let size = 0;
+  for (const tally of tallies) {
+    const kept = tally.kept ?? 0;
+    if (kept === 0) continue;
+    if (group.length > 0 && size + kept > budget) {
+      groups.push(group);
+      group = [];
+      size = 0;
+    }
+    group.push(tally.id);
+    size += kept;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }
