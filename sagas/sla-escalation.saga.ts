@@ -109,6 +109,15 @@ type Detail = Record<string, string | number | boolean>;
 const detailOf = (fields: Record<string, string | number | boolean | undefined>): Detail =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Detail;
 
+/** A run's rungs in a decision's detail: `level<n>Action` and `level<n>DueAt`. */
+export const ladderDetail = (steps: Array<{ level: number; action: string; dueAt: string }>) =>
+  Object.fromEntries(
+    steps.flatMap((step) => [
+      [`level${step.level}Action`, step.action],
+      [`level${step.level}DueAt`, step.dueAt],
+    ]),
+  ) as Detail;
+
 const CLOCK_LABEL: Record<SlaClockKind, string> = {
   first_response: 'first response',
   proposal: 'initial proposal',
@@ -205,35 +214,30 @@ export function createSlaEscalationSaga(options: SlaSagaOptions = {}): Saga {
     doc.clocks[kind] = clock;
     scheduleRun(context, doc.id, kind, run);
 
-    const base = (part: string) => runCommandId(doc.leadId, kind, startedAt, part);
-    decide(context, doc, base('target:scheduled'), 'scheduled', `${kind}.target`, {
-      dueAt: run.deadline,
-      detail: detailOf({
-        clock: kind,
-        cause,
-        mode: run.mode,
-        requestedMode: definition.mode,
-        calendarKey: run.calendarKey,
-        targetMinutes: definition.targetMinutes,
-        onHandover: definition.onHandover,
-        ownerId: run.ownerId,
-        teamId: run.teamId,
-        dealId: doc.dealId,
-      }),
-    });
-    for (const step of run.steps) {
-      decide(
-        context,
-        doc,
-        base(`L${step.level}:scheduled`),
-        'scheduled',
-        `${kind}.level_${step.level}`,
-        {
-          dueAt: step.dueAt,
-          detail: detailOf({ clock: kind, level: step.level, action: step.action }),
-        },
-      );
-    }
+    // One decision for the run: the deadline, and each rung's action and due time in its detail.
+    decide(
+      context,
+      doc,
+      runCommandId(doc.leadId, kind, startedAt, 'target:scheduled'),
+      'scheduled',
+      `${kind}.target`,
+      {
+        dueAt: run.deadline,
+        detail: detailOf({
+          clock: kind,
+          cause,
+          mode: run.mode,
+          requestedMode: definition.mode,
+          calendarKey: run.calendarKey,
+          targetMinutes: definition.targetMinutes,
+          onHandover: definition.onHandover,
+          ownerId: run.ownerId,
+          teamId: run.teamId,
+          dealId: doc.dealId,
+          ...ladderDetail(run.steps),
+        }),
+      },
+    );
   };
 
   const scheduleRun = (context: SagaContext, docId: string, kind: SlaClockKind, run: SlaRun) => {

@@ -178,10 +178,14 @@ describe('SLA what-if on generated history', () => {
   });
 
   it('recorded each escalation when its rung fell due, as the automation ran', () => {
+    // A run's one `scheduled` decision (…:<runStart>:target:scheduled) lists each rung's due time.
     const scheduled = new Map(
       events
         .filter((e) => e.type === 'AutomationDecisionRecorded' && e.data.decision === 'scheduled')
-        .map((e) => [String(e.metadata.commandId), e.data.dueAt as string]),
+        .map((e) => [
+          String(e.metadata.commandId),
+          (e.data.detail ?? {}) as Record<string, unknown>,
+        ]),
     );
     const rungs = events.filter(
       (e) =>
@@ -192,12 +196,12 @@ describe('SLA what-if on generated history', () => {
     );
     expect(rungs.length).toBeGreaterThan(0);
     for (const rung of rungs) {
-      // …:L<n>:escalated was scheduled as …:L<n>:scheduled, with the rung's due time.
-      const plan = String(rung.metadata.commandId).replace(
-        /:(escalated|task_created)$/,
-        ':scheduled',
-      );
-      expect(rung.metadata.occurredAt).toBe(scheduled.get(plan));
+      // …:L<n>:escalated fired at the level<n>DueAt its run's …:target:scheduled decision named.
+      const [, run, level] = /^(.*):L(\d+):(?:escalated|task_created)$/.exec(
+        String(rung.metadata.commandId),
+      )!;
+      const plan = scheduled.get(`${run}:target:scheduled`);
+      expect(rung.metadata.occurredAt).toBe(plan?.[`level${level}DueAt`]);
       expect(rung.recordedAt).toBe(rung.metadata.occurredAt);
       expect(rung.metadata.occurredAt >= liveFrom).toBe(true);
     }

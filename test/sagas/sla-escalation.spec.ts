@@ -214,15 +214,34 @@ const run = (events: RecordedEvent[], until: string, policy?: SlaPolicy) =>
     at(until),
   );
 
-/** `<decision> <step> [due <dueAt>]` at `<occurredAt>`, in the order sent. */
+/**
+ * `<decision> <step> [due <dueAt>]` at `<occurredAt>`, in the order sent. A run's one `scheduled`
+ * decision is followed by a line per rung of the ladder its detail lists.
+ */
 const log = (commands: SagaCommand[], clock = '') =>
   commands
     .filter((c) => c.type === 'RecordAutomationDecision')
-    .filter((c) => String(c.data.step).startsWith(clock))
+    .flatMap((c) => {
+      const detail = (c.data.detail ?? {}) as Record<string, unknown>;
+      const rungs = Object.keys(detail)
+        .map((key) => /^level(\d+)DueAt$/.exec(key)?.[1])
+        .filter((level): level is string => level !== undefined)
+        .map((level) => ({
+          decision: 'scheduled',
+          step: `${String(detail.clock)}.level_${level}`,
+          dueAt: detail[`level${level}DueAt`],
+        }));
+      const own = { decision: c.data.decision, step: String(c.data.step), dueAt: c.data.dueAt };
+      return [own, ...rungs].map((entry) => ({
+        ...entry,
+        at: c.occurredAt,
+      }));
+    })
+    .filter((entry) => entry.step.startsWith(clock))
     .map(
-      (c) =>
-        `${c.occurredAt} ${String(c.data.decision)} ${String(c.data.step)}` +
-        (c.data.dueAt ? ` due ${String(c.data.dueAt)}` : ''),
+      (entry) =>
+        `${entry.at} ${String(entry.decision)} ${entry.step}` +
+        (entry.dueAt ? ` due ${String(entry.dueAt)}` : ''),
     );
 
 const tasks = (commands: SagaCommand[]) =>
@@ -528,7 +547,8 @@ describe('SLA escalation saga', () => {
         ],
         '2026-03-16T08:00:00Z',
       );
-      expect(decisionsOf(commands, 'scheduled')).toHaveLength(4);
+      // One per clock run: the deadline and the whole ladder in one decision.
+      expect(decisionsOf(commands, 'scheduled')).toHaveLength(1);
     });
   });
 
