@@ -65,17 +65,18 @@ export const binKey = (stage: string, bin: number) => `b${bin}_${stage}`;
 /** `b<bin>_<stage>` → [bin, stage]. */
 export const BIN_KEY = /^b(\d+)_(.+)$/;
 
+/** A final dwell as filed: enough to take it back (its amounts follow from stage and seconds). */
 interface Measurement {
   at: string;
   dims: Dimensions;
-  amounts: Record<string, number>;
+  seconds: number;
   factId: string;
 }
 
 interface StageDwell {
   /** Completed stays in the stage, summed, in milliseconds. */
   ms: number;
-  measured: (Measurement & { seconds: number }) | null;
+  measured: Measurement | null;
 }
 
 interface DwellDeal {
@@ -94,7 +95,7 @@ interface DwellDeal {
 
 export const dwellTimeProjection: Projection = {
   name: 'dwell-time',
-  version: 1,
+  version: 2,
   collections: [
     ...rollupCollections(DWELL),
     dwellValuesCollection,
@@ -141,9 +142,9 @@ export const dwellTimeProjection: Projection = {
       view.put(DWELL_DEALS, deal);
       return;
     }
-    const known = view.get<DwellDeal>(DWELL_DEALS, streamId(event));
-    if (!known) return;
-    const deal: DwellDeal = structuredClone(known);
+    // Changed in place: the view's own copy, and put back below whenever it changes.
+    const deal = view.get<DwellDeal>(DWELL_DEALS, streamId(event));
+    if (!deal) return;
     switch (event.type) {
       case 'DealStageChanged': {
         const data = (event as RecordedEvent<DealStageChanged['data']>).data;
@@ -215,7 +216,8 @@ function leaveStay(view: ProjectionView, deal: DwellDeal, at: string): void {
 function settle(view: ProjectionView, deal: DwellDeal, event: RecordedEvent): void {
   const order = stageOrder(view, deal.policy);
   const current = order.indexOf(deal.stage);
-  for (const [stage, dwell] of Object.entries(deal.stages)) {
+  for (const stage in deal.stages) {
+    const dwell = deal.stages[stage];
     const inStage = deal.status === 'open' && deal.stage === stage;
     const position = order.indexOf(stage);
     // A stage the policy no longer has can never be re-entered: outside it, its dwell is final.
@@ -231,6 +233,13 @@ function settle(view: ProjectionView, deal: DwellDeal, event: RecordedEvent): vo
   }
 }
 
+/** The rollup amounts of one final dwell in `stage`. */
+const dwellAmounts = (stage: string, seconds: number): Record<string, number> => ({
+  [countKey(stage)]: 1,
+  [sumKey(stage)]: seconds,
+  [binKey(stage, dwellBin(seconds))]: 1,
+});
+
 /** Files a final dwell: bucket counters and histogram, its exact value, and its fact. */
 function measure(
   view: ProjectionView,
@@ -238,26 +247,22 @@ function measure(
   stage: string,
   seconds: number,
   event: RecordedEvent,
-): Measurement & { seconds: number } {
+): Measurement {
   const at = event.metadata.occurredAt;
-  const measurement = {
+  const measurement: Measurement = {
     at,
     dims: dimensionsAt(view, deal.origin, deal.owner, at),
-    amounts: {
-      [countKey(stage)]: 1,
-      [sumKey(stage)]: seconds,
-      [binKey(stage, dwellBin(seconds))]: 1,
-    },
-    factId: `${deal.id}|${stage}|${event.id}`,
     seconds,
+    factId: `${deal.id}|${stage}|${event.id}`,
   };
-  addToRollup(view, DWELL, at, measurement.dims, measurement.amounts, measurement.factId);
+  const amounts = dwellAmounts(stage, seconds);
+  addToRollup(view, DWELL, at, measurement.dims, amounts, measurement.factId);
   // The fact also names the stage and exact value, for the hours and edges of a period.
   view.put(factsCollection(DWELL), {
     id: measurement.factId,
     at: new Date(at).toISOString(),
     dims: measurement.dims,
-    amounts: measurement.amounts,
+    amounts,
     stage,
     seconds,
     bin: dwellBin(seconds),
@@ -266,7 +271,7 @@ function measure(
   return measurement;
 }
 
-function takeBack(view: ProjectionView, stage: string, m: Measurement & { seconds: number }): void {
-  removeFromRollup(view, DWELL, m.at, m.dims, m.amounts, m.factId);
+function takeBack(view: ProjectionView, stage: string, m: Measurement): void {
+  removeFromRollup(view, DWELL, m.at, m.dims, dwellAmounts(stage, m.seconds), m.factId);
   fileDwellValue(view, m.at, m.dims, stage, m.seconds, -1);
 }

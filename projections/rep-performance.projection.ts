@@ -136,8 +136,9 @@ export const epochSeconds = (at: string): number => Math.floor(Date.parse(at) / 
 export const daysBetween = (from: string, to: string): number =>
   Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
 
+/** The owner at `at`; a deal that never changed hands (most) needs no date parsing. */
 const ownerAt = (owners: Owners, at: string): string | undefined =>
-  entryAt(owners, at)?.owner ?? undefined;
+  (owners.length === 1 ? owners[0] : entryAt(owners, at))?.owner ?? undefined;
 const currentOwner = (owners: Owners): string | undefined =>
   owners[owners.length - 1]?.owner ?? undefined;
 
@@ -154,12 +155,7 @@ function leadDims(
   owner: string | undefined,
   at: string,
 ): Dimensions {
-  return {
-    channel: lead.channel,
-    ...(lead.country ? { country: lead.country, region: regionOf(lead.country) } : {}),
-    ...(owner ? { owner } : {}),
-    ...(owner && teamAt(view, owner, at) ? { team: teamAt(view, owner, at) } : {}),
-  };
+  return recordDims(view, lead.channel, lead.country, null, owner, at);
 }
 
 function dealDims(
@@ -168,13 +164,30 @@ function dealDims(
   owner: string | undefined,
   at: string,
 ): Dimensions {
-  return {
-    channel: deal.channel,
-    ...(deal.country ? { country: deal.country, region: regionOf(deal.country) } : {}),
-    ...(deal.productLine ? { productLine: deal.productLine } : {}),
-    ...(owner ? { owner } : {}),
-    ...(owner && teamAt(view, owner, at) ? { team: teamAt(view, owner, at) } : {}),
-  };
+  return recordDims(view, deal.channel, deal.country, deal.productLine, owner, at);
+}
+
+/** The dimensions present, in report order; the team is the owner's at `at`. */
+function recordDims(
+  view: ProjectionView,
+  channel: string,
+  country: string | null,
+  productLine: string | null,
+  owner: string | undefined,
+  at: string,
+): Dimensions {
+  const dims: Dimensions = { channel };
+  if (country) {
+    dims.country = country;
+    dims.region = regionOf(country);
+  }
+  if (productLine) dims.productLine = productLine;
+  if (owner) {
+    dims.owner = owner;
+    const team = teamAt(view, owner, at);
+    if (team) dims.team = team;
+  }
+  return dims;
 }
 
 export const repPerformanceProjection: Projection = {
@@ -416,7 +429,8 @@ function applyDeal(event: RecordedEvent, view: ProjectionView): void {
         { activities: 1, outbound: data.direction === 'outbound' ? 1 : 0 },
         `act:${id}:${str(data.activityId) ?? event.id}`,
       );
-      break;
+      // The deal itself is unchanged: most deal events are activities, so no rewrite.
+      return;
     }
     case 'DealWon': {
       if (deal.status === 'open') openDealChange(view, event, owner, -1, 'won');
@@ -443,7 +457,7 @@ function applyDeal(event: RecordedEvent, view: ProjectionView): void {
       deal.status = 'open';
       break;
     case 'DealPaymentRecorded': {
-      if (deal.firstPaymentSeen || !deal.wonAt) break;
+      if (deal.firstPaymentSeen || !deal.wonAt) return;
       deal.firstPaymentSeen = true;
       const receivedOn = str(data.receivedOn) ?? at.slice(0, 10);
       const payAt = `${receivedOn.slice(0, 10)}T00:00:00.000Z`;
@@ -459,7 +473,7 @@ function applyDeal(event: RecordedEvent, view: ProjectionView): void {
       break;
     }
     case 'DealPaidInFull': {
-      if (!deal.wonAt) break;
+      if (!deal.wonAt) return;
       const paidOn = str(data.paidOn) ?? at.slice(0, 10);
       const payAt = `${paidOn.slice(0, 10)}T00:00:00.000Z`;
       const days = daysBetween(deal.wonAt, paidOn);
@@ -471,7 +485,7 @@ function applyDeal(event: RecordedEvent, view: ProjectionView): void {
         { paidInFull: 1, paidInFullDays: days, [distributionKey('p', days)]: 1 },
         `paid:${id}`,
       );
-      break;
+      return;
     }
   }
   view.put(DEALS, deal);

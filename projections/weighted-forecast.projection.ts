@@ -24,15 +24,7 @@ import {
   StageVersion,
   TeamSpan,
 } from './shared/forecast-contribution';
-import {
-  addToRollup,
-  ALL,
-  Dimensions,
-  REPORT_DIMENSIONS,
-  rollupCollections,
-  TEAM_OWNER,
-  teamOwnerValue,
-} from './shared/rollup';
+import { addToRollup, Dimensions, dimensionKeys, rollupCollections } from './shared/rollup';
 
 /**
  * Weighted forecast (DESIGN.md, "Report definitions"): open deals at amount × stage probability,
@@ -195,40 +187,43 @@ function nextDeal(deal: ForecastDeal | undefined, event: RecordedEvent): Forecas
     };
   }
   if (!deal) return undefined;
-  const changed = { ...deal, changedAt: at };
+  const next: ForecastDeal = { ...deal, changedAt: at };
   switch (event.type) {
     case 'DealStageChanged':
-      return { ...changed, stage: (event.data as unknown as DealStageChanged['data']).to };
+      next.stage = (event.data as unknown as DealStageChanged['data']).to;
+      return next;
     case 'DealAmountChanged':
-      return {
-        ...changed,
-        amount: (event.data as unknown as DealAmountChanged['data']).amount.minor,
-      };
-    case 'DealExpectedCloseDateChanged': {
-      const { date } = event.data as unknown as DealExpectedCloseDateChanged['data'];
-      return { ...changed, closeMonth: monthOf(date) };
-    }
-    case 'DealExpectedShipMonthChanged': {
-      const { month } = event.data as unknown as DealExpectedShipMonthChanged['data'];
-      return { ...changed, shipMonth: monthOf(month) };
-    }
+      next.amount = (event.data as unknown as DealAmountChanged['data']).amount.minor;
+      return next;
+    case 'DealExpectedCloseDateChanged':
+      next.closeMonth = monthOf(
+        (event.data as unknown as DealExpectedCloseDateChanged['data']).date,
+      );
+      return next;
+    case 'DealExpectedShipMonthChanged':
+      next.shipMonth = monthOf(
+        (event.data as unknown as DealExpectedShipMonthChanged['data']).month,
+      );
+      return next;
     case 'DealOwnerTransferred':
-      return { ...changed, owner: (event.data as unknown as DealOwnerTransferred['data']).to };
+      next.owner = (event.data as unknown as DealOwnerTransferred['data']).to;
+      return next;
     case 'DealWon': {
       const data = event.data as unknown as DealWon['data'];
-      return {
-        ...changed,
-        status: 'won',
-        stage: data.stage,
-        won: { at, amount: data.amount.minor, owner: deal.owner },
-      };
+      next.status = 'won';
+      next.stage = data.stage;
+      next.won = { at, amount: data.amount.minor, owner: deal.owner };
+      return next;
     }
     case 'DealLost':
-      return { ...changed, status: 'lost', won: null };
-    case 'DealReopened': {
-      const data = event.data as unknown as DealReopened['data'];
-      return { ...changed, status: 'open', stage: data.stage, won: null };
-    }
+      next.status = 'lost';
+      next.won = null;
+      return next;
+    case 'DealReopened':
+      next.status = 'open';
+      next.stage = (event.data as unknown as DealReopened['data']).stage;
+      next.won = null;
+      return next;
     default:
       return deal;
   }
@@ -387,15 +382,7 @@ function addToTotals(
   dims: Dimensions,
   amounts: Record<string, number>,
 ): void {
-  const keys: Array<[string, string]> = [[ALL, ALL]];
-  for (const dim of REPORT_DIMENSIONS) {
-    const value = dims[dim];
-    if (value !== undefined) keys.push([dim, value]);
-  }
-  if (dims.team !== undefined && dims.owner !== undefined) {
-    keys.push([TEAM_OWNER, teamOwnerValue(dims.team, dims.owner)]);
-  }
-  for (const [dim, value] of keys)
+  for (const [dim, value] of dimensionKeys(dims))
     view.increment(TOTALS, `${dim}|${value}`, amounts, { dim, value });
 }
 

@@ -46,15 +46,19 @@ export function fileDwellValue(
 ): void {
   const when = new Date(at);
   const bin = dwellBin(seconds);
+  const keys = dimensionKeys(dims);
+  const amounts = { [valueKey(seconds)]: delta };
   for (const level of VALUE_LEVELS) {
     const start = bucketStart(level, when);
-    for (const [dim, value] of dimensionKeys(dims)) {
-      view.increment(
-        DWELL_VALUES,
-        `${dim}|${value}|${level}|${start}|${stage}|${bin}`,
-        { [valueKey(seconds)]: delta },
-        { dim, value, level, start, stage, bin },
-      );
+    for (const [dim, value] of keys) {
+      view.increment(DWELL_VALUES, `${dim}|${value}|${level}|${start}|${stage}|${bin}`, amounts, {
+        dim,
+        value,
+        level,
+        start,
+        stage,
+        bin,
+      });
     }
   }
 }

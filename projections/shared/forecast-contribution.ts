@@ -77,7 +77,7 @@ export interface TeamSpan {
  * registered, is weighted with what was known first). Entries are in the order they came into force.
  */
 export function inForce<E extends { at: string }>(entries: readonly E[], x: string): E | undefined {
-  if (entries.length === 0) return undefined;
+  if (entries.length <= 1) return entries[0];
   const instant = Date.parse(x);
   let found = entries[0];
   for (const entry of entries) {
@@ -130,14 +130,15 @@ interface Entry {
 const LATEST = '9999-12-31';
 
 function dims(deal: ForecastDeal, owner: string, team: string | null | undefined): Dimensions {
-  return {
+  const dimensions: Dimensions = {
     channel: deal.channel,
     country: deal.country,
     region: deal.region,
     productLine: deal.productLine,
     owner,
-    ...(team ? { team } : {}),
   };
+  if (team) dimensions.team = team;
+  return dimensions;
 }
 
 /** The deal's contribution as of `x`: one (dimensions, amounts) entry, or none when it adds nothing. */
@@ -164,27 +165,45 @@ export function contribution(
     deal.stage
   ];
   const amounts: Amounts = {};
-  const axes: Array<[string, string, string, string | null]> = [
-    [FIELD.closeWeighted, FIELD.closeDeals, FIELD.closeUnconverted, deal.closeMonth],
-    [FIELD.shipWeighted, FIELD.shipDeals, FIELD.shipUnconverted, deal.shipMonth],
-  ];
-  for (const [weighted, count, unconverted, month] of axes) {
-    amounts[monthField(count, month)] = 1;
-    if (deal.amount === null) continue;
-    const base =
-      fx && probability !== undefined
-        ? weightedInBase(
-            deal.amount,
-            deal.currency,
-            probability,
-            fx,
-            month ? `${month}-01` : LATEST,
-          )
-        : undefined;
-    if (base === undefined) amounts[monthField(unconverted, month)] = 1;
-    else amounts[monthField(weighted, month)] = base;
-  }
+  const weigh = fx && probability !== undefined ? fx : undefined;
+  addOpenAxis(amounts, deal, weigh, probability, CLOSE_AXIS, deal.closeMonth);
+  addOpenAxis(amounts, deal, weigh, probability, SHIP_AXIS, deal.shipMonth);
   return { dims: dims(deal, deal.owner, team), amounts };
+}
+
+interface Axis {
+  weighted: string;
+  count: string;
+  unconverted: string;
+}
+
+const CLOSE_AXIS: Axis = {
+  weighted: FIELD.closeWeighted,
+  count: FIELD.closeDeals,
+  unconverted: FIELD.closeUnconverted,
+};
+const SHIP_AXIS: Axis = {
+  weighted: FIELD.shipWeighted,
+  count: FIELD.shipDeals,
+  unconverted: FIELD.shipUnconverted,
+};
+
+/** An open deal on one month axis: counted, and weighted when it can be (`fx` set only then). */
+function addOpenAxis(
+  amounts: Amounts,
+  deal: ForecastDeal,
+  fx: FxVersion | undefined,
+  probability: number | undefined,
+  axis: Axis,
+  month: string | null,
+): void {
+  amounts[monthField(axis.count, month)] = 1;
+  if (deal.amount === null) return;
+  const base = fx
+    ? weightedInBase(deal.amount, deal.currency, probability!, fx, month ? `${month}-01` : LATEST)
+    : undefined;
+  if (base === undefined) amounts[monthField(axis.unconverted, month)] = 1;
+  else amounts[monthField(axis.weighted, month)] = base;
 }
 
 // ---- Dated deltas ----------------------------------------------------------------------------
@@ -198,19 +217,28 @@ export class DeltaAccumulator {
 
   add(at: string, entry: Entry, sign: 1 | -1): void {
     const key = `${at}\u0000${dimsKey(entry.dims)}`;
-    const known = this.entries.get(key) ?? { at, dims: entry.dims, amounts: {} };
-    for (const [field, amount] of Object.entries(entry.amounts)) {
-      known.amounts[field] = (known.amounts[field] ?? 0) + sign * amount;
+    let known = this.entries.get(key);
+    if (!known) {
+      known = { at, dims: entry.dims, amounts: {} };
+      this.entries.set(key, known);
     }
-    this.entries.set(key, known);
+    for (const field in entry.amounts) {
+      known.amounts[field] = (known.amounts[field] ?? 0) + sign * entry.amounts[field];
+    }
   }
 
   /** Non-zero deltas, in the order they were first touched. */
   drain(): Array<{ at: string; dims: Dimensions; amounts: Amounts }> {
     const out: Array<{ at: string; dims: Dimensions; amounts: Amounts }> = [];
     for (const entry of this.entries.values()) {
-      const amounts = Object.fromEntries(Object.entries(entry.amounts).filter(([, v]) => v !== 0));
-      if (Object.keys(amounts).length > 0) out.push({ ...entry, amounts });
+      const amounts: Amounts = {};
+      let any = false;
+      for (const field in entry.amounts) {
+        if (entry.amounts[field] === 0) continue;
+        amounts[field] = entry.amounts[field];
+        any = true;
+      }
+      if (any) out.push({ at: entry.at, dims: entry.dims, amounts });
     }
     this.entries.clear();
     return out;
@@ -230,15 +258,15 @@ export interface Side {
  * the sum of deltas dated ≤ T is then the contribution as of T for every T ≥ `from`.
  */
 export function recordChange(acc: DeltaAccumulator, from: string, before: Side, after: Side): void {
-  const start = Date.parse(from);
   const points = new Set<string>();
-  for (const side of [before, after]) {
-    for (const at of changePoints(side)) if (Date.parse(at) > start) points.add(at);
+  addChangePoints(points, before);
+  addChangePoints(points, after);
+  const segments = [from];
+  if (points.size > 0) {
+    const start = Date.parse(from);
+    const later = [...points].filter((at) => Date.parse(at) > start);
+    segments.push(...later.sort((a, b) => Date.parse(a) - Date.parse(b) || (a < b ? -1 : 1)));
   }
-  const segments = [
-    from,
-    ...[...points].sort((a, b) => Date.parse(a) - Date.parse(b) || (a < b ? -1 : 1)),
-  ];
   let previousNew: Entry | undefined;
   let previousOld: Entry | undefined;
   for (const x of segments) {
@@ -255,14 +283,15 @@ export function recordChange(acc: DeltaAccumulator, from: string, before: Side, 
 }
 
 /** Instants after which something the deal's contribution depends on may differ (first entries excluded: they hold from the start). */
-function changePoints({ deal, context }: Side): string[] {
-  if (!deal || deal.status === 'lost') return [];
-  const points: string[] = [];
-  const later = (entries: readonly { at: string }[]) => entries.slice(1).map((entry) => entry.at);
-  points.push(...later(context.fxVersions()));
+function addChangePoints(points: Set<string>, { deal, context }: Side): void {
+  if (!deal || deal.status === 'lost') return;
+  addLaterEntries(points, context.fxVersions());
   if (deal.status === 'open') {
-    points.push(...later(context.stageVersions(deal.stagePolicy)));
-    points.push(...later(context.teams(deal.owner)));
+    addLaterEntries(points, context.stageVersions(deal.stagePolicy));
+    addLaterEntries(points, context.teams(deal.owner));
   }
-  return points;
+}
+
+function addLaterEntries(points: Set<string>, entries: readonly { at: string }[]): void {
+  for (let i = 1; i < entries.length; i++) points.add(entries[i].at);
 }

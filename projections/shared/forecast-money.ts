@@ -39,21 +39,68 @@ export function weightedInBase(
   table: FxRateTable,
   on: string,
 ): number | undefined {
+  const factor = conversionFactor(currency, probability, table, on);
+  if (factor === null) return undefined;
+  const result = Number(divideHalfEven(BigInt(minor) * factor.numerator, factor.denominator));
+  if (!Number.isSafeInteger(result)) {
+    throw new DomainError('money.out_of_range', 'Amount is too large to be exact');
+  }
+  return result;
+}
+
+/** minor × numerator / denominator is the weighted amount in base minor units, before rounding. */
+interface ConversionFactor {
+  numerator: bigint;
+  denominator: bigint;
+}
+
+/**
+ * Factors per rate table, by currency, probability and day. A forecast rebuild weighs every deal
+ * event with the same few tables, probabilities and months, so the rate lookup and the fraction
+ * parsing are done once each. Tables are read-model documents, replaced and never changed in
+ * place, so a table object always maps to the same factors.
+ */
+const FACTORS = new WeakMap<FxRateTable, Map<string, ConversionFactor | null>>();
+const FACTORS_PER_TABLE = 10_000;
+
+function conversionFactor(
+  currency: string,
+  probability: number,
+  table: FxRateTable,
+  on: string,
+): ConversionFactor | null {
+  let factors = FACTORS.get(table);
+  if (!factors) {
+    factors = new Map();
+    FACTORS.set(table, factors);
+  }
+  const key = `${currency}|${probability}|${on}`;
+  const known = factors.get(key);
+  if (known !== undefined) return known;
+  const factor = computeFactor(currency, probability, table, on);
+  if (factors.size >= FACTORS_PER_TABLE) factors.clear();
+  factors.set(key, factor);
+  return factor;
+}
+
+function computeFactor(
+  currency: string,
+  probability: number,
+  table: FxRateTable,
+  on: string,
+): ConversionFactor | null {
   let unitsPerBase: string;
   try {
     unitsPerBase = rateInForce(table, currency, on).unitsPerBase;
   } catch (error) {
-    if (error instanceof DomainError && error.code === 'fx.rate_missing') return undefined;
+    if (error instanceof DomainError && error.code === 'fx.rate_missing') return null;
     throw error;
   }
   const [pNum, pDen] = probabilityFraction(probability);
   const [rateNum, rateDen] = asFraction(unitsPerBase);
   // minor / 10^eCur / (rateNum/rateDen) × 10^eBase × pNum/pDen
-  const numerator = BigInt(minor) * pNum * rateDen * 10n ** BigInt(minorUnitExponent(table.base));
-  const denominator = pDen * rateNum * 10n ** BigInt(minorUnitExponent(currency));
-  const result = Number(divideHalfEven(numerator, denominator));
-  if (!Number.isSafeInteger(result)) {
-    throw new DomainError('money.out_of_range', 'Amount is too large to be exact');
-  }
-  return result;
+  return {
+    numerator: pNum * rateDen * 10n ** BigInt(minorUnitExponent(table.base)),
+    denominator: pDen * rateNum * 10n ** BigInt(minorUnitExponent(currency)),
+  };
 }
