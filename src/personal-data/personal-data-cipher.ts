@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { ERASED } from '../../domain/privacy/erased';
+import { randomBytesFromPool } from './random-pool';
 import { SubjectKeyStore } from './subject-key-store';
 
 export { ERASED };
@@ -96,7 +97,7 @@ function sealWith(
   paths: string[],
   personal: Record<string, unknown>,
 ): SealedEnvelope {
-  const iv = randomBytes(12);
+  const iv = randomBytesFromPool(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(personal)), cipher.final()]);
   return {

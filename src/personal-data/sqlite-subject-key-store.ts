@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SharedSqliteConnection, SqliteGroupCommit } from '../shared/sqlite-group-commit';
+import { randomBytesFromPool } from './random-pool';
 import { SubjectKeyStore } from './subject-key-store';
 
 interface KeyRow {
@@ -161,7 +162,7 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
   private create(subjectId: string): Buffer {
     const raced = this.unconfirmed.get(subjectId)?.key ?? this.cache.get(subjectId);
     if (raced) return raced;
-    const key = randomBytes(32);
+    const key = randomBytesFromPool(32);
     this.unconfirmed.set(subjectId, { key, wrapped: this.wrap(key) });
     return this.remember(subjectId, key);
   }
@@ -198,7 +199,7 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
   }
 
   private wrap(key: Buffer): Buffer {
-    const iv = randomBytes(12);
+    const iv = randomBytesFromPool(12);
     const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv);
     const body = Buffer.concat([cipher.update(key), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]);
