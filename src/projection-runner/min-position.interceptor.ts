@@ -21,8 +21,10 @@ export class MinPositionInterceptor implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<Request>();
+    // Express 5 parses req.query anew on every access: writes never need it here.
+    if (request.method !== 'GET') return next.handle();
     const { minPosition, ...rest } = request.query as Record<string, unknown>;
-    if (request.method !== 'GET' || minPosition === undefined) return next.handle();
+    if (minPosition === undefined) return next.handle();
     if (typeof minPosition !== 'string' || !POSITION.test(minPosition)) {
       throw new InputProblem([
         {
