@@ -25,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
 import type { Projection } from '../projections/projection';
 import type { EventStore } from '../src/event-store/event-store.port';
+import type { PersonalDataCipher } from '../src/personal-data/personal-data-cipher';
 import type { ReadModels } from '../src/projection-runner/read-models';
 import type { ReadStore } from '../src/read-store/read-store.port';
 import { LatencyRecorder, median, now, since } from './measure';
@@ -37,6 +38,7 @@ import {
   Sample,
   verifyPersonalData,
 } from './projection-data';
+import { FOLD_BASELINES } from './fold-baselines';
 import {
   BreakdownResult,
   REBUILD_TARGET,
@@ -45,195 +47,17 @@ import {
   RebuildResult,
   runRebuildBench,
 } from './projection-rebuild';
+import { FoldBaseline, QueryContext, REPORT_QUERIES, ReportQuery } from './report-queries';
 
 // ================================================================ report queries
 //
-// The lead fills REPORT_QUERIES with each report query (src/reports/**), and FOLD_BASELINES with
-// the same answers computed from the raw events. measureQueries() times them all.
-
-export interface QueryContext {
-  store: ReadStore;
-  readModels: ReadModels;
-  /** Physical collection names of a projection's live generation: names('stage-conversion')('cohort'). */
-  names: (projection: string) => (logical: string) => string;
-  /** The event store (upcasting, as the app reads it), for the fold baselines. */
-  events: EventStore;
-  /** End of the generated history (exclusive): the sample's clock. Vary periods before it. */
-  until: Date;
-}
-
-export interface ReportQuery {
-  name: string;
-  /** Projections it reads; the query is skipped, and says so, when one is not built. */
-  projections: string[];
-  /** The FOLD_BASELINES entry computing the same answer from all the events, for the ratio. */
-  fold?: string;
-  /** One-time setup (load the query module, look up parameter values); throw to skip the query. */
-  prepare?(ctx: QueryContext): Promise<void>;
-  /** One run. Vary its parameters with `i` (0 … runs − 1); run 0 must ask what the fold computes. */
-  run(ctx: QueryContext, i: number): Promise<unknown>;
-  /** Compares run 0's answer with the fold's; returns what differs, or undefined when equal. */
-  check?(answer: unknown, folded: unknown): string | undefined;
-}
-
-export interface FoldBaseline {
-  name: string;
-  /** Reads every event from the start and folds the answer in plain code. */
-  run(ctx: QueryContext): Promise<unknown>;
-}
-
-/** A year of history up to the clock: what fold baselines and run 0 of each query ask for. */
-export const foldPeriod = (until: Date): { from: Date; to: Date } => {
-  const from = new Date(until);
-  from.setUTCFullYear(from.getUTCFullYear() - 1);
-  return { from, to: until };
-};
-
-/** Twelve months ending `shift` months before the clock. */
-const periodShifted = (until: Date, shift: number): { from: Date; to: Date; tz: string } => {
-  const to = new Date(until);
-  to.setUTCMonth(to.getUTCMonth() - shift);
-  const from = new Date(to);
-  from.setUTCFullYear(from.getUTCFullYear() - 1);
-  return { from, to, tz: 'UTC' };
-};
-
-const COUNTRIES = ['DE', 'US', 'AE', 'MX', 'GB', 'SA', 'FR', 'IN'];
-
-interface StageCounts {
-  opened: number;
-  won: number;
-  stages: Record<string, { entered: number; advanced: number }>;
-}
-
-type StageConversionModule = typeof import('../src/reports/deals/stage-conversion.query');
-let stageConversionModule: StageConversionModule | undefined;
-
-export const REPORT_QUERIES: ReportQuery[] = [
-  {
-    // The example: src/reports/deals/stage-conversion.query over the stage-conversion rollup.
-    name: 'stage conversion',
-    projections: ['stage-conversion'],
-    fold: 'stage conversion',
-    async prepare() {
-      // Loaded at run time, so the bench still runs while the reports are being written.
-      stageConversionModule = require('../src/reports/deals/stage-conversion.query');
-    },
-    async run(ctx, i) {
-      const selections = [
-        {},
-        { groupBy: 'channel' },
-        { groupBy: 'owner' },
-        { filter: { dim: 'country', value: COUNTRIES[i % COUNTRIES.length] } },
-        { time: 'month' },
-        { groupBy: 'region' },
-      ] as const;
-      return stageConversionModule!.stageConversion(
-        ctx.store,
-        ctx.names('stage-conversion'),
-        periodShifted(ctx.until, i % 12),
-        selections[i % selections.length] as never,
-      );
-    },
-    check(answer, folded) {
-      const report = answer as Awaited<ReturnType<StageConversionModule['stageConversion']>>;
-      const fold = folded as StageCounts;
-      const all = report.groups.find((g) => g.group === 'all') ?? { opened: 0, won: 0 };
-      const got: StageCounts = { opened: all.opened, won: all.won, stages: {} };
-      for (const row of report.rows.filter((r) => r.group === 'all')) {
-        got.stages[row.stage] = { entered: row.entered, advanced: row.advanced };
-      }
-      return compareStageCounts(got, fold);
-    },
-  },
-];
-
-export const FOLD_BASELINES: FoldBaseline[] = [
-  {
-    // DESIGN.md: the cohort is the deals opened in the period; per open stage, entered, and
-    // advanced (after first entering it, entered a later open stage of the policy the move names,
-    // or won); lost never counts; a reopened deal counts once per stage.
-    name: 'stage conversion',
-    async run(ctx) {
-      const { from, to } = foldPeriod(ctx.until);
-      const stageOrders = new Map<string, string[]>();
-      const latest = new Map<string, string[]>();
-      const deals = new Map<string, { entered: string[]; advanced: Set<string>; won: boolean }>();
-      const counts: StageCounts = { opened: 0, won: 0, stages: {} };
-      const stage = (key: string) => (counts.stages[key] ??= { entered: 0, advanced: 0 });
-      let after: string | undefined;
-      for (;;) {
-        const page = await ctx.events.readAll({ after, maxCount: 5000 });
-        for (const event of page) {
-          const data = event.data as Record<string, any>;
-          if (event.type === 'PolicyVersionPublished' && String(data.id).startsWith('stages.')) {
-            const keys = (data.body.openStages as Array<{ key: string }>).map((s) => s.key);
-            stageOrders.set(`${data.id}@${data.version}`, keys);
-            latest.set(data.id, keys);
-          } else if (event.type === 'DealOpened') {
-            const at = Date.parse(event.metadata.occurredAt);
-            if (at < from.getTime() || at >= to.getTime()) continue;
-            deals.set(data.dealId, { entered: [data.stage], advanced: new Set(), won: false });
-            counts.opened++;
-            stage(data.stage).entered++;
-          } else if (event.type === 'DealStageChanged' || event.type === 'DealWon') {
-            const deal = deals.get(event.streamName.slice('deal-'.length));
-            if (!deal) continue;
-            if (event.type === 'DealWon') {
-              for (const s of deal.entered) {
-                if (!deal.advanced.has(s)) {
-                  deal.advanced.add(s);
-                  stage(s).advanced++;
-                }
-              }
-              if (!deal.won) {
-                deal.won = true;
-                counts.won++;
-              }
-              continue;
-            }
-            const ref = data.policy as { id: string; version: number } | undefined;
-            const order =
-              (ref && stageOrders.get(`${ref.id}@${ref.version}`)) ??
-              latest.get(ref?.id ?? 'stages.default') ??
-              [];
-            const target = order.indexOf(data.to);
-            for (const s of deal.entered) {
-              const at = order.indexOf(s);
-              if (!deal.advanced.has(s) && at >= 0 && target > at) {
-                deal.advanced.add(s);
-                stage(s).advanced++;
-              }
-            }
-            if (!deal.entered.includes(data.to)) {
-              deal.entered.push(data.to);
-              stage(data.to).entered++;
-            }
-          }
-        }
-        if (page.length < 5000) return counts;
-        after = page[page.length - 1].position;
-      }
-    },
-  },
-];
-
-function compareStageCounts(got: StageCounts, want: StageCounts): string | undefined {
-  const diffs: string[] = [];
-  if (got.opened !== want.opened) diffs.push(`opened ${got.opened} ≠ ${want.opened}`);
-  if (got.won !== want.won) diffs.push(`won ${got.won} ≠ ${want.won}`);
-  for (const key of new Set([...Object.keys(got.stages), ...Object.keys(want.stages)])) {
-    const g = got.stages[key] ?? { entered: 0, advanced: 0 };
-    const w = want.stages[key] ?? { entered: 0, advanced: 0 };
-    if (g.entered !== w.entered || g.advanced !== w.advanced) {
-      diffs.push(`${key} ${g.entered}/${g.advanced} ≠ ${w.entered}/${w.advanced}`);
-    }
-  }
-  return diffs.length === 0 ? undefined : diffs.join('; ');
-}
+// REPORT_QUERIES (report-queries.ts) holds each query the API serves from a read model, and
+// FOLD_BASELINES (fold-baselines.ts) the same answers computed from the raw events.
+// measureQueries() times them all.
 
 export interface MeasureOptions {
   events: EventStore;
+  cipher: PersonalDataCipher;
   until: Date;
   runs: number;
   foldRuns: number;
@@ -253,6 +77,7 @@ export interface FoldResult {
 
 export interface QueryResult {
   name: string;
+  calls?: string;
   fold?: string;
   recorder?: LatencyRecorder;
   /** Why it did not run, or the error that stopped it. */
@@ -260,11 +85,16 @@ export interface QueryResult {
   error?: string;
   /** undefined: no check; '' : run 0 equals the fold; otherwise what differs. */
   check?: string;
+  /** Size of run 0's answer as JSON: an equal check over an empty answer proves little. */
+  answerBytes?: number;
 }
 
 const WARMUP_RUNS = 5;
 
-/** Times every fold baseline and report query; the read models must be built and live. */
+/**
+ * Times every fold baseline and report query; the read models must be built and live. Queries
+ * prepare first: a replay fold runs its query, with the parameter values prepare() drew.
+ */
 export async function measureQueries(
   store: ReadStore,
   readModels: ReadModels,
@@ -275,44 +105,29 @@ export async function measureQueries(
     readModels,
     names: (projection) => (logical) => readModels.collection(projection, logical),
     events: options.events,
+    cipher: options.cipher,
     until: options.until,
   };
+  const queries: Array<{ query: ReportQuery; result: QueryResult }> = [];
+  for (const query of options.queries ?? REPORT_QUERIES) {
+    queries.push({ query, result: await prepareQuery(query, ctx, readModels) });
+  }
   const folds: FoldResult[] = [];
   for (const fold of options.folds ?? FOLD_BASELINES) {
+    const asking = queries.filter(({ query }) => query.fold === fold.name);
+    if (asking.length > 0 && asking.every(({ result }) => result.skipped)) {
+      folds.push({ name: fold.name, ms: NaN, runs: 0, error: 'its queries were skipped' });
+      continue;
+    }
     options.log(`fold baseline "${fold.name}": ${options.foldRuns} run(s) over every event`);
-    const times: number[] = [];
-    const result: FoldResult = { name: fold.name, ms: NaN, runs: 0 };
-    try {
-      for (let run = 0; run < options.foldRuns; run++) {
-        const started = now();
-        result.answer = await fold.run(ctx);
-        times.push(since(started) / 1e6);
-      }
-      result.ms = median(times);
-      result.runs = times.length;
-    } catch (error) {
-      result.error = errorText(error);
-    }
-    folds.push(result);
+    folds.push(await runFold(fold, ctx, options.foldRuns));
   }
-  const queries: QueryResult[] = [];
-  for (const query of options.queries ?? REPORT_QUERIES) {
-    const result: QueryResult = { name: query.name, fold: query.fold };
-    queries.push(result);
-    const missing = query.projections.filter((name) => !readModels.isLive(name));
-    if (missing.length > 0) {
-      result.skipped = `not built: ${missing.join(', ')}`;
-      continue;
-    }
-    try {
-      await query.prepare?.(ctx);
-    } catch (error) {
-      result.skipped = `prepare failed: ${errorText(error)}`;
-      continue;
-    }
+  for (const { query, result } of queries) {
+    if (result.skipped) continue;
     options.log(`query "${query.name}": ${WARMUP_RUNS} warm-up + ${options.runs} timed runs`);
     try {
       const first = await query.run(ctx, 0);
+      result.answerBytes = JSON.stringify(first)?.length ?? 0;
       const folded = folds.find((f) => f.name === query.fold)?.answer;
       if (query.check && folded !== undefined) result.check = query.check(first, folded) ?? '';
       for (let i = 1; i < WARMUP_RUNS; i++) await query.run(ctx, i);
@@ -323,7 +138,43 @@ export async function measureQueries(
       result.error = errorText(error);
     }
   }
-  return { folds, queries };
+  return { folds, queries: queries.map(({ result }) => result) };
+}
+
+async function prepareQuery(
+  query: ReportQuery,
+  ctx: QueryContext,
+  readModels: ReadModels,
+): Promise<QueryResult> {
+  const result: QueryResult = { name: query.name, calls: query.calls, fold: query.fold };
+  const missing = query.projections.filter((name) => !readModels.isLive(name));
+  if (missing.length > 0) {
+    result.skipped = `not built: ${missing.join(', ')}`;
+    return result;
+  }
+  try {
+    await query.prepare?.(ctx);
+  } catch (error) {
+    result.skipped = `prepare failed: ${errorText(error)}`;
+  }
+  return result;
+}
+
+async function runFold(fold: FoldBaseline, ctx: QueryContext, runs: number): Promise<FoldResult> {
+  const times: number[] = [];
+  const result: FoldResult = { name: fold.name, ms: NaN, runs: 0 };
+  try {
+    for (let run = 0; run < runs; run++) {
+      const started = now();
+      result.answer = await fold.run(ctx);
+      times.push(since(started) / 1e6);
+    }
+    result.ms = median(times);
+    result.runs = times.length;
+  } catch (error) {
+    result.error = errorText(error);
+  }
+  return result;
 }
 
 function printQueries(results: { folds: FoldResult[]; queries: QueryResult[] }): void {
@@ -365,11 +216,15 @@ function printQueries(results: { folds: FoldResult[]; queries: QueryResult[] }):
       ];
     }),
   );
+  console.log('');
+  console.log('Each report query calls (src/…), as its controller does for a manager:');
+  for (const q of queries) console.log(`  ${q.name}: ${q.calls ?? '—'}`);
+  console.log('');
   for (const q of queries) {
     if (q.check === undefined) continue;
     console.log(
       q.check === ''
-        ? `check: "${q.name}" run 0 equals its fold baseline "${q.fold}".`
+        ? `check: "${q.name}" run 0 (${fmt(q.answerBytes ?? 0, 0)} bytes of JSON) equals its fold baseline "${q.fold}".`
         : `CHECK FAILED: "${q.name}" run 0 differs from its fold baseline: ${q.check}`,
     );
   }
@@ -831,6 +686,7 @@ async function runQueryPart(args: Args, store: BenchStore): Promise<void> {
     await open.runner.stop();
     const results = await measureQueries(open.readStore, open.readModels, {
       events: open.events,
+      cipher: open.cipher,
       until: new Date(store.meta.sample.until),
       runs: args.runs,
       foldRuns: args.foldRuns,
@@ -838,7 +694,9 @@ async function runQueryPart(args: Args, store: BenchStore): Promise<void> {
     });
     console.log(
       `Each query: ${WARMUP_RUNS} warm-up runs, then ${args.runs} timed runs, parameters varied per run; ` +
-        'fold baselines read every event through the store (parsed) and fold in plain code.',
+        'fold baselines read every event the query needs through the store (parsed, personal data ' +
+        'opened where the projection shows it): stage conversion folds in plain code; the others ' +
+        'replay the projections the query reads into a fresh in-memory read store and run the query once.',
     );
     console.log('');
     printQueries(results);
