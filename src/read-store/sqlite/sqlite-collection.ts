@@ -79,6 +79,8 @@ export class SqliteCollection {
   private readonly upsert: Database.Statement<[string, string]>;
   private readonly remove: Database.Statement<[string]>;
   private readonly search?: SearchStatements;
+  /** Dotted paths of the indexed fields: they must hold scalars (see sqlite-where.ts). */
+  private readonly indexedPaths: string[][];
 
   constructor(
     db: Database.Database,
@@ -86,6 +88,9 @@ export class SqliteCollection {
     /** Indexes and text index not built yet: writes keep none of them up. */
     readonly deferred = false,
   ) {
+    this.indexedPaths = [...new Set((spec.indexes ?? []).flat())]
+      .filter((field) => field !== 'id')
+      .map((field) => field.split('.'));
     const table = (this.table = docsTable(spec.name));
     const fts = (this.fts = ftsTable(spec.name));
     this.selectOne = db.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
@@ -133,6 +138,16 @@ export class SqliteCollection {
       !document.id
     ) {
       throw new Error(`Put to ${this.spec.name}: the document needs a non-empty string id`);
+    }
+    for (const path of this.indexedPaths) {
+      let value: unknown = document;
+      for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+      if (value !== null && typeof value === 'object') {
+        throw new Error(
+          `Put to ${this.spec.name}/${document.id}: the indexed field ${path.join('.')} holds ` +
+            `${Array.isArray(value) ? 'an array' : 'an object'}; indexed fields hold strings, numbers, booleans or null`,
+        );
+      }
     }
     const json = JSON.stringify(document);
     if (!this.search) {

@@ -16,9 +16,14 @@ export const fieldExpression = (field: string): string =>
   field === 'id' ? 'id' : `json_extract(doc, '$.${field}')`;
 
 /**
- * json_extract turns true/false into 1/0, so a bare comparison would let `true` match `1`. Each
- * condition also checks the JSON type of the value it compares with (a residual filter on the rows
- * the index already found), so values only match values of their own type, as on MongoDB.
+ * json_extract turns true/false into 1/0, so a bare comparison would let `true` match `1`. A
+ * condition on a number or a boolean also checks the JSON type of the value it compares with (a
+ * residual filter on the rows the index already found), so values only match values of their own
+ * type, as on MongoDB. A string needs no such check, which would read every matching row and make
+ * a count over an index cost a table lookup per row: SQLite never finds a number or NULL equal to
+ * text, every number sorts below every text (an upper bound alone gets `>= ''` added), and indexed
+ * fields never hold arrays or objects, whose JSON text would compare (SqliteCollection.put refuses
+ * them).
  */
 const JSON_TYPES: Record<string, string> = {
   string: `'text'`,
@@ -92,14 +97,19 @@ function conditionSql(collection: string, field: string, condition: FieldConditi
     throw new Error(`Range on ${collection}.${field}: bounds must be non-null values of one type`);
   }
   const operators: Record<string, string> = { gte: '>=', gt: '>', lte: '<=', lt: '<' };
-  return typed(field, [...families][0], {
-    sql: bounds.map(([bound]) => `${expression} ${operators[bound]} ?`).join(' AND '),
-    params: bounds.map(([, value]) => bind(value as string | number | boolean)),
-  });
+  const family = [...families][0];
+  const terms = bounds.map(([bound]) => `${expression} ${operators[bound]} ?`);
+  const params = bounds.map(([, value]) => bind(value as string | number | boolean));
+  // Numbers and NULL sort below every text: an upper bound alone would let them in.
+  if (family === 'string' && field !== 'id' && !bounds.some(([bound]) => bound.startsWith('g'))) {
+    terms.push(`${expression} >= ?`);
+    params.push('');
+  }
+  return typed(field, family, { sql: terms.join(' AND '), params });
 }
 
 function typed(field: string, family: string, fragment: SqlFragment): SqlFragment {
-  if (field === 'id') return fragment;
+  if (field === 'id' || family === 'string') return fragment;
   return {
     ...fragment,
     sql: `${fragment.sql} AND json_type(doc, '$.${field}') IN (${JSON_TYPES[family]})`,

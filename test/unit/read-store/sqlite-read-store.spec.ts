@@ -219,4 +219,64 @@ describe('SQLite read store', () => {
       db.close();
     });
   });
+
+  describe('conditions on strings are answered from the index alone', () => {
+    const plan = async (sql: string, store: SqliteReadStore) => {
+      await store.close();
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('x') as Array<{ detail: string }>)
+          .map((row) => row.detail)
+          .join('; ');
+      } finally {
+        db.close();
+      }
+    };
+
+    it('a count by string equality uses the covering index (no row is read)', async () => {
+      const store = SqliteReadStore.open({ file });
+      await store.ensureCollection({ name: 'tasks', indexes: [['status', 'dueAt']] });
+      const where = whereSql('tasks', { status: 'completed' });
+      expect(where.sql).not.toContain('json_type');
+      expect(
+        await plan(`SELECT count(*) FROM ${docsTable('tasks')} WHERE ${where.sql}`, store),
+      ).toMatch(/USING COVERING INDEX/);
+    });
+
+    it('an upper bound alone still leaves numbers and nulls out', async () => {
+      const store = SqliteReadStore.open({ file });
+      await store.ensureCollection({ name: 'tasks', indexes: [['dueAt']] });
+      await store.commit(
+        [
+          { id: 't1', dueAt: '2026-01-01T00:00:00.000Z' },
+          { id: 't2', dueAt: 5 },
+          { id: 't3', dueAt: null },
+          { id: 't4' },
+          { id: 't5', dueAt: '2027-01-01T00:00:00.000Z' },
+        ].map((document) => ({ kind: 'put' as const, collection: 'tasks', document })),
+      );
+      const before = { dueAt: { lt: '2026-06-01T00:00:00.000Z' } };
+      expect((await store.find('tasks', { where: before })).map((d) => d.id)).toEqual(['t1']);
+      expect(await store.count('tasks', before)).toBe(1);
+      await store.close();
+    });
+
+    it('refuses an array or an object in an indexed field, naming it, and writes nothing', async () => {
+      const store = SqliteReadStore.open({ file });
+      await store.ensureCollection({ name: 'tasks', indexes: [['status'], ['link.kind']] });
+      for (const document of [
+        { id: 't1', status: ['open'] },
+        { id: 't2', status: 'open', link: { kind: { deal: true } } },
+      ]) {
+        await expect(
+          store.commit([{ kind: 'put', collection: 'tasks', document }]),
+        ).rejects.toThrow(/indexed field (status|link\.kind) holds an? (array|object)/);
+      }
+      await store.commit([
+        { kind: 'put', collection: 'tasks', document: { id: 't3', status: 'open', notes: ['a'] } },
+      ]);
+      expect((await store.find('tasks')).map((d) => d.id)).toEqual(['t3']);
+      await store.close();
+    });
+  });
 });
