@@ -16,6 +16,30 @@ export const TASK_LIST = 'task-list';
 export const TASKS = 'tasks';
 /** userId → team, folded from the user streams: the team a task is filed under when assigned. */
 export const TASK_MEMBERS = 'members';
+/**
+ * Task counts per status, overall (`all|<status>`) and per assignee (`assignee|<id>|<status>`):
+ * a list's total is then one read, not a count over every completed task.
+ */
+export const TASK_COUNTS = 'counts';
+
+export const taskCountId = (status: TaskStatus, assigneeId?: string): string =>
+  assigneeId === undefined ? `all|${status}` : `assignee|${assigneeId}|${status}`;
+
+/** Moves one task between counters: from its old (assignee, status) to its new one. */
+const recount = (
+  view: ProjectionView,
+  from: { assigneeId: string; status: TaskStatus } | undefined,
+  to: { assigneeId: string; status: TaskStatus },
+): void => {
+  for (const [task, step] of [
+    [from, -1],
+    [to, 1],
+  ] as const) {
+    if (!task) continue;
+    view.increment(TASK_COUNTS, taskCountId(task.status), { n: step });
+    view.increment(TASK_COUNTS, taskCountId(task.status, task.assigneeId), { n: step });
+  }
+};
 
 export interface TaskDocument extends ReadDocument {
   /** The task id. */
@@ -49,7 +73,7 @@ const teamOf = (view: ProjectionView, userId: string): string | null =>
 
 export const taskListProjection: Projection = {
   name: TASK_LIST,
-  version: 1,
+  version: 2,
   collections: [
     {
       name: TASKS,
@@ -60,6 +84,7 @@ export const taskListProjection: Projection = {
       ],
     },
     { name: TASK_MEMBERS, preload: true },
+    { name: TASK_COUNTS },
   ],
   eventTypes: [
     'TaskCreated',
@@ -107,13 +132,16 @@ export const taskListProjection: Projection = {
           closedAt: null,
         };
         view.put(TASKS, task);
+        recount(view, undefined, task);
         return;
       }
       case 'TaskReassigned': {
         const data = event.data as unknown as TaskReassigned;
         const task = view.get<TaskDocument>(TASKS, streamId(event));
         if (!task) return;
-        view.put(TASKS, { ...task, assigneeId: data.to, teamId: teamOf(view, data.to) });
+        const moved = { ...task, assigneeId: data.to, teamId: teamOf(view, data.to) };
+        view.put(TASKS, moved);
+        recount(view, task, moved);
         return;
       }
       case 'TaskCompleted':
@@ -122,6 +150,7 @@ export const taskListProjection: Projection = {
         if (!task) return;
         const status: TaskStatus = event.type === 'TaskCompleted' ? 'completed' : 'cancelled';
         view.put(TASKS, { ...task, status, closedAt: at });
+        recount(view, task, { assigneeId: task.assigneeId, status });
         return;
       }
     }

@@ -122,6 +122,20 @@ describe('task list projection', () => {
       now: NOW,
     });
     expect(cancelled.tasks.map((task) => task.title)).toEqual(['Task 6']);
+    expect(cancelled.counts).toEqual({ total: 1, overdue: 0 });
+  });
+
+  it('keeps the totals in counters: per status overall and per assignee, moved on reassign and close', async () => {
+    const total = async (assignees: string[] | 'all', status: 'open' | 'completed' | 'cancelled') =>
+      (await taskList(model.store, model.name, { assignees, status, now: NOW })).counts.total;
+    // T5 moved from u2 to u1; T3 completed and T6 cancelled left the open counts.
+    expect(await total([U1], 'open')).toBe(4);
+    expect(await total([U2], 'open')).toBe(0);
+    expect(await total([U3], 'open')).toBe(1);
+    expect(await total('all', 'open')).toBe(5);
+    expect(await total('all', 'completed')).toBe(1);
+    expect(await total('all', 'cancelled')).toBe(1);
+    expect(await total([U1, U3], 'cancelled')).toBe(1);
   });
 
   it('merges several assignees (a team) and everyone’s into one list by due time, with a limit', async () => {

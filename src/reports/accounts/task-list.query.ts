@@ -1,4 +1,9 @@
-import { TASKS, TaskDocument } from '../../../projections/task-list.projection';
+import {
+  TASK_COUNTS,
+  taskCountId,
+  TASKS,
+  TaskDocument,
+} from '../../../projections/task-list.projection';
 import type { TaskStatus } from '../../../domain/task/task.state';
 import type { ReadStore } from '../../read-store/read-store.port';
 
@@ -33,7 +38,7 @@ const byDueAt = (a: TaskDocument, b: TaskDocument): number =>
 /**
  * Tasks by due time, earliest first. One indexed page per assignee (index assigneeId, status,
  * dueAt), merged in memory, or one page of everyone's (index status, dueAt): the work is bounded
- * by assignees × limit, plus index-only counts.
+ * by assignees × limit, plus the counters and an index-only count of the open tasks overdue.
  */
 export async function taskList(
   store: ReadStore,
@@ -54,8 +59,16 @@ export async function taskList(
       store.find(collection, { where, sort: [['dueAt', 'asc']], limit: limit + 1 }),
     ),
   );
-  const [totals, overdues] = await Promise.all([
-    Promise.all(selections.map((where) => store.count(collection, where))),
+  // Totals come from the projection's counters: a count over every completed task would grow
+  // with the history. Only open tasks are counted by due time, and they stay few.
+  const counterIds =
+    query.assignees === 'all'
+      ? [taskCountId(status)]
+      : selections.map((where) =>
+          taskCountId(status, (where as { assigneeId: string }).assigneeId),
+        );
+  const [counters, overdues] = await Promise.all([
+    store.getMany(name(TASK_COUNTS), counterIds),
     status === 'open'
       ? Promise.all(
           selections.map((where) => store.count(collection, { ...where, dueAt: { lt: now } })),
@@ -70,7 +83,10 @@ export async function taskList(
   return {
     status,
     tasks,
-    counts: { total: sum(totals), overdue: sum(overdues) },
+    counts: {
+      total: sum(counters.map((counter) => Number(counter.n ?? 0))),
+      overdue: sum(overdues),
+    },
     truncated: merged.length > limit,
   };
 }
