@@ -329,6 +329,21 @@ export function runReadStoreContract(
         expect(await store.find(deals, { where: { stage: 'proposal' }, limit: 0 })).toEqual([]);
       });
 
+      it('sorts a range by its field then the next fields of the index, and breaks ties by id', async () => {
+        const ranged = await store.find(deals, {
+          where: { stage: { gte: 'a' } },
+          sort: [
+            ['stage', 'asc'],
+            ['amount', 'asc'],
+          ],
+        });
+        expect(ids(ranged)).toEqual(['d5', 'd6', 'd4', 'd3', 'd1', 'd2', 'd7']);
+        const ann = (direction: 'asc' | 'desc') =>
+          store.find(deals, { where: { owner: 'ann' }, sort: [['owner', direction]] });
+        expect(ids(await ann('asc'))).toEqual(['d1', 'd4']);
+        expect(ids(await ann('desc'))).toEqual(['d4', 'd1']);
+      });
+
       it('finds and sorts by id without a declared index', async () => {
         expect(ids(await store.find(deals, { where: { id: 'd4' } }))).toEqual(['d4']);
         const some = await store.find(deals, {

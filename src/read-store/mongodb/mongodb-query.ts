@@ -1,6 +1,5 @@
 import { BSONRegExp, Document, Filter } from 'mongodb';
 import type {
-  CollectionSpec,
   FieldCondition,
   FieldValue,
   FindQuery,
@@ -54,34 +53,6 @@ export function toFilter(where: FindQuery['where'] = {}): Filter<StoredDocument>
 
 export function toSort(sort: FindQuery['sort'] = []): Array<[string, 1 | -1]> {
   return sort.map(([field, direction]) => [mongoField(field), direction === 'asc' ? 1 : -1]);
-}
-
-/**
- * The SQLite adapter's rule: an index serves a query when it starts with the equality fields
- * (in any order), followed by either the one range (or `in`) field, which sorting may also use,
- * or the sort fields in order. The primary key `id` is always indexed.
- */
-export function servesQuery(spec: CollectionSpec, query: FindQuery): boolean {
-  const where = query.where ?? {};
-  const equal = Object.keys(where).filter((f) => isEquality(where[f]));
-  const ranged = Object.keys(where).filter((f) => !isEquality(where[f]));
-  const sorted = (query.sort ?? []).map(([f]) => f).filter((f) => !equal.includes(f));
-  if (ranged.length > 1 || (ranged.length === 1 && sorted.some((f) => f !== ranged[0]))) {
-    return false;
-  }
-  const rest = ranged.length === 1 ? ranged : sorted;
-  return [['id'], ...(spec.indexes ?? [])].some((index) => {
-    const head = index.slice(0, equal.length);
-    return (
-      head.length === equal.length &&
-      equal.every((f) => head.includes(f)) &&
-      rest.every((f, i) => index[equal.length + i] === f)
-    );
-  });
-}
-
-export function queryFields(query: FindQuery): string[] {
-  return [...new Set([...Object.keys(query.where ?? {}), ...(query.sort ?? []).map(([f]) => f)])];
 }
 
 const stripDiacritics = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, '');

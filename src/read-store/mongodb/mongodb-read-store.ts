@@ -23,13 +23,12 @@ import {
   UnknownCollectionError,
 } from '../read-store.port';
 import { describeUnreachable, hasCode, MongoCode } from './mongodb-errors';
+import { candidateIndexes, planQuery, QueryPlan } from '../query-plan';
 import {
   fromStored,
   mongoField,
   prefixMatch,
-  queryFields,
   searchWords,
-  servesQuery,
   StoredDocument,
   storedFields,
   toFilter,
@@ -115,8 +114,9 @@ export class MongoReadStore implements ReadStore {
     const previous = await this.specRecords().findOne({ _id: spec.name });
     await createCollection(this.db, spec.name);
     const collection = this.collection(spec.name);
-    for (const index of indexes) {
-      if (index.length === 0 || (index.length === 1 && index[0] === 'id')) continue; // _id is indexed
+    // Ending each index with _id, as the SQLite adapter does, lets it serve the tie-breaking sort.
+    for (const index of candidateIndexes({ name: spec.name, indexes })) {
+      if (index.length === 1) continue; // _id alone is indexed
       await collection.createIndex(index.map((f): [string, IndexDirection] => [mongoField(f), 1]));
     }
     // A collection has at most one text index, so a changed field list replaces it.
@@ -178,10 +178,10 @@ export class MongoReadStore implements ReadStore {
   }
 
   async find(collection: string, query: FindQuery = {}): Promise<ReadDocument[]> {
-    await this.requireIndex(collection, query);
+    const plan = await this.requireIndex(collection, query);
     if (query.limit !== undefined && query.limit <= 0) return [];
     let cursor = this.collection(collection).find(toFilter(query.where));
-    if (query.sort?.length) cursor = cursor.sort(toSort(query.sort));
+    if (plan.orderBy.length) cursor = cursor.sort(toSort(plan.orderBy));
     if (query.limit !== undefined) cursor = cursor.limit(query.limit);
     return (await cursor.toArray()).map(fromStored);
   }
@@ -348,10 +348,14 @@ export class MongoReadStore implements ReadStore {
     if (matchedCount === 0) throw new FencedOffError(fence.lease, fence.token);
   }
 
-  private async requireIndex(collection: string, query: FindQuery): Promise<void> {
-    if (servesQuery(await this.spec(collection), query)) return;
-    if (servesQuery(await this.spec(collection, true), query)) return;
-    throw new UnindexedQueryError(collection, queryFields(query));
+  /** The SQLite adapter's rule and tie-breaking order; another instance may have added the index. */
+  private async requireIndex(collection: string, query: FindQuery): Promise<QueryPlan> {
+    try {
+      return planQuery(await this.spec(collection), query);
+    } catch (error) {
+      if (!(error instanceof UnindexedQueryError)) throw error;
+      return planQuery(await this.spec(collection, true), query);
+    }
   }
 
   private async spec(name: string, fresh = false): Promise<CollectionSpec> {

@@ -21,7 +21,7 @@ import {
   assertFilterIndexed,
   mergeSpecs,
   planQuery,
-} from './query-plan';
+} from '../query-plan';
 import {
   installCollection,
   installIndex,

@@ -1,5 +1,5 @@
 import { FieldCondition, FieldValue, FindQuery } from '../read-store.port';
-import { conditionKind, QueryPlan } from './query-plan';
+import { conditionKind, QueryPlan } from '../query-plan';
 
 export interface SqlFragment {
   sql: string;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FindQuery, UnindexedQueryError } from '../../../src/read-store/read-store.port';
-import { planQuery } from '../../../src/read-store/sqlite/query-plan';
+import { planQuery } from '../../../src/read-store/query-plan';
 import { docsTable } from '../../../src/read-store/sqlite/sqlite-collection';
 import { SqliteReadStore } from '../../../src/read-store/sqlite/sqlite-read-store';
 import { orderBySql, whereSql } from '../../../src/read-store/sqlite/sqlite-where';

@@ -5,9 +5,9 @@ import {
   FindQuery,
   IndexSpec,
   UnindexedQueryError,
-} from '../read-store.port';
+} from './read-store.port';
 
-// Nothing here depends on SQLite: the rule for which finds an index serves, and the shape of names.
+// Both adapters follow these: the rule for which finds an index serves, and the shape of names.
 
 const COLLECTION_NAME = /^[A-Za-z0-9_.-]+$/;
 const FIELD_NAME = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
