@@ -167,7 +167,7 @@ export const ownershipLedgerProjection: Projection = {
         ['correlationId', 'position'],
       ],
     },
-    { name: OWNERSHIP_SPANS, indexes: [['owner', 'since']] },
+    { name: OWNERSHIP_SPANS, indexes: [['owner', 'aggregate', 'since']] },
   ],
   eventTypes: [...OWNERSHIP_EVENT_TYPES, ...Object.keys(STATUS_CHANGES)],
 

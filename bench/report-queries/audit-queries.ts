@@ -43,6 +43,7 @@ export const AUDIT_QUERIES: ReportQuery[] = [
         ctx.names(OWNERSHIP_LEDGER),
         [pick(drawnValues().owners, i)],
         monthsBefore(ctx.until, i % 12).toISOString(),
+        { limit: LEDGER_DEFAULT_LIMIT },
       ),
   }),
   replayed({

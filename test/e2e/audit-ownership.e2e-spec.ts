@@ -216,6 +216,20 @@ describe('ownership ledger (GET /api/audit/ownership)', () => {
         .sort();
       expect(owned.length).toBeGreaterThan(0);
       expect(listed).toEqual(owned);
+      expect(book.body.next).toBeNull();
+
+      // The same book three rows a page, following the Link header.
+      const paged: Row[] = [];
+      let url: string | undefined = `/api/audit/ownership/book?owner=${busiest}&at=${at}&limit=3`;
+      while (url !== undefined) {
+        const page = await manager.get(url);
+        expect(page.status).toBe(200);
+        paged.push(...page.body.rows);
+        const link = /^<([^>]+)>; rel="next"$/.exec(page.headers.get('link') ?? '');
+        expect(link?.[1] !== undefined).toBe(page.body.next !== null);
+        url = link?.[1];
+      }
+      expect(paged).toEqual(book.body.rows);
     }
   });
 

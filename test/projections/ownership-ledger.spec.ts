@@ -219,7 +219,7 @@ describe('ownership ledger projection', () => {
 
   it('answers who owned what at an instant, with the record’s status then', async () => {
     const book = async (owner: string, at: string) =>
-      (await bookAt(model.store, names, [owner], at)).map((row) => [
+      (await bookAt(model.store, names, [owner], at, { limit: 100 })).rows.map((row) => [
         row.aggregate,
         row.recordId,
         row.status,
@@ -253,6 +253,74 @@ describe('ownership ledger projection', () => {
       ['lead', 'L', 'open', '2026-03-02T08:00:00.000Z', '2026-03-03T09:00:00.000Z', null],
     ]);
     expect(await book('u2', '2026-03-01T00:00:00.000Z')).toEqual([]);
+  });
+
+  it('pages through large books in order, across owners, ties and spans that ended', async () => {
+    // p1 and p2 each get 150 accounts at one instant (a bulk import), then 60 leads one a minute;
+    // every third lead of p1 goes to p3 before the instant asked about.
+    const at = '2026-06-01T00:00:00.000Z';
+    const events: RecordedEvent[] = [];
+    for (const owner of ['p2', 'p1']) {
+      for (let i = 0; i < 150; i++) {
+        const accountId = `${owner}-A${String(i).padStart(3, '0')}`;
+        events.push(
+          recorded(
+            `account-${accountId}`,
+            'AccountRegistered',
+            { accountId, ownerId: owner },
+            '2026-05-01T00:00:00.000Z',
+          ),
+        );
+      }
+      for (let i = 0; i < 60; i++) {
+        const leadId = `${owner}-L${String(i).padStart(2, '0')}`;
+        const minute = new Date(Date.parse('2026-05-02T00:00:00.000Z') + i * 60_000);
+        events.push(
+          recorded(`lead-${leadId}`, 'LeadAssigned', { leadId, to: owner }, minute.toISOString()),
+        );
+        if (owner === 'p1' && i % 3 === 0) {
+          events.push(
+            recorded(
+              `lead-${leadId}`,
+              'LeadOwnershipTransferred',
+              { leadId, from: owner, to: 'p3' },
+              '2026-05-20T00:00:00.000Z',
+            ),
+          );
+        }
+      }
+    }
+    const large = await project(ownershipLedgerProjection, history(events));
+    try {
+      const all = await bookAt(large.store, names, ['p2', 'p1'], at, { limit: 10_000 });
+      expect(all.next).toBeNull();
+      expect(all.rows).toHaveLength(150 + 40 + 150 + 60);
+      const expected = all.rows.map((row) => `${row.owner} ${row.aggregate} ${row.recordId}`);
+      expect(expected).toEqual([...expected].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      for (const limit of [1, 7, 40, 150, 399]) {
+        const paged: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await bookAt(large.store, names, ['p1', 'p2'], at, { limit, after });
+          expect(page.rows.length).toBeLessThanOrEqual(limit);
+          paged.push(...page.rows.map((row) => `${row.owner} ${row.aggregate} ${row.recordId}`));
+          after = page.next ?? undefined;
+        } while (after !== undefined);
+        expect(paged).toEqual(expected);
+      }
+    } finally {
+      await large.close();
+    }
+  });
+
+  it('refuses a cursor it did not give, naming after', async () => {
+    for (const after of ['not-a-cursor', Buffer.from('[1,2]').toString('base64url')]) {
+      await expect(
+        bookAt(model.store, names, ['u1'], '2026-03-04T12:00:00.000Z', { limit: 10, after }),
+      ).rejects.toMatchObject({
+        errors: [expect.objectContaining({ field: 'after', code: 'validation.cursor' })],
+      });
+    }
   });
 
   it('builds the same ledger whatever the batch size', async () => {

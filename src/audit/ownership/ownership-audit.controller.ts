@@ -97,7 +97,9 @@ export class OwnershipAuditController {
       'For owner= (or each member of team=): the accounts, leads and deals they held at `at`, ' +
       'whatever the record’s state (status: open, converted, disqualified, won, lost, merged, at ' +
       'that instant), with since when and until when they held it, from whom, and why. A rep gets ' +
-      'their own book, a team lead their team members’.',
+      'their own book, a team lead their team members’. In pages of `limit` rows by owner, ' +
+      'record type, since and record: `next` (and the Link header, rel="next") gives the cursor ' +
+      'for `after`; null on the last page.',
   })
   async book(
     @Query() query: OwnershipBookQueryDto,
@@ -115,8 +117,21 @@ export class OwnershipAuditController {
         },
       ]);
     }
-    const rows = await bookAt(this.readModels.store, this.names(), owners, at);
-    sendReport(request, response, { report: 'ownership-book', at, owners, rows }, query.format);
+    const page = await bookAt(this.readModels.store, this.names(), owners, at, {
+      limit: query.limit ?? LEDGER_DEFAULT_LIMIT,
+      after: query.after,
+    });
+    if (page.next !== null) {
+      const next = new URL(request.originalUrl, 'http://self');
+      next.searchParams.set('after', page.next);
+      response.setHeader('Link', `<${next.pathname}${next.search}>; rel="next"`);
+    }
+    sendReport(
+      request,
+      response,
+      { report: 'ownership-book', at, owners, next: page.next, rows: page.rows },
+      query.format,
+    );
   }
 
   @Get(':aggregate/:id')

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import {
+  LEDGER_AGGREGATES,
   OWNERSHIP_ENTRIES,
   OWNERSHIP_SPANS,
   OwnershipEntry,
@@ -96,40 +97,61 @@ export async function recordLedger(
   return entries.map(entryRow);
 }
 
+export interface BookPage {
+  rows: ReportRow[];
+  /** The cursor for the next page (`after`), or null on the last page. */
+  next: string | null;
+}
+
+/** Where a page stopped: the last span shown, by the book's order. */
+type BookPosition = [owner: string, aggregate: string, since: string, id: string];
+
+const AGGREGATES_IN_ORDER = [...LEDGER_AGGREGATES].sort();
+
 /**
  * What each of the owners held at the instant `at`: the spans with since ≤ at < until, each with
- * the record's status then and the entry that gave it to them.
+ * the record's status then and the entry that gave it to them. In pages, by owner, record type,
+ * since and record; each page reads its owners' spans on [owner, aggregate, since] from where the
+ * last one stopped, so a book of tens of thousands of records costs a page at a time.
  */
 export async function bookAt(
   store: ReadStore,
   names: CollectionNames,
   owners: string[],
   at: string,
-): Promise<ReportRow[]> {
-  if (owners.length === 0) return [];
-  const spans = (
-    (await store.find(names(OWNERSHIP_SPANS), {
-      where: { owner: { in: owners }, since: { lte: at } },
-      sort: [['since', 'asc']],
-    })) as OwnershipSpan[]
-  ).filter((span) => span.until === null || span.until > at);
+  page: { limit: number; after?: string },
+): Promise<BookPage> {
+  const after = page.after === undefined ? undefined : bookPosition(page.after);
+  const held: OwnershipSpan[] = [];
+  scan: for (const owner of [...new Set(owners)].sort()) {
+    for (const aggregate of AGGREGATES_IN_ORDER) {
+      const order = after ? compareKeys([owner, aggregate], after.slice(0, 2)) : 1;
+      if (order < 0) continue;
+      held.push(
+        ...(await heldAt(
+          store,
+          names,
+          [owner, aggregate],
+          at,
+          page.limit + 1 - held.length,
+          order === 0 ? after : undefined,
+        )),
+      );
+      if (held.length > page.limit) break scan;
+    }
+  }
+  const shown = held.slice(0, page.limit);
   const entries = new Map(
     (
       (await store.getMany(
         names(OWNERSHIP_ENTRIES),
-        spans.map((span) => span.entryId),
+        shown.map((span) => span.entryId),
       )) as OwnershipEntry[]
     ).map((entry) => [entry.id, entry]),
   );
-  return spans
-    .sort(
-      (a, b) =>
-        a.owner.localeCompare(b.owner) ||
-        a.aggregate.localeCompare(b.aggregate) ||
-        a.since.localeCompare(b.since) ||
-        a.recordId.localeCompare(b.recordId),
-    )
-    .map((span) => {
+  const last = shown[shown.length - 1];
+  return {
+    rows: shown.map((span) => {
       const entry = entries.get(span.entryId);
       return {
         owner: span.owner,
@@ -145,7 +167,84 @@ export async function bookAt(
         reason: entry?.reason ?? null,
         correlationId: entry?.correlationId ?? null,
       };
-    });
+    }),
+    next:
+      held.length > page.limit
+        ? Buffer.from(JSON.stringify([last.owner, last.aggregate, last.since, last.id])).toString(
+            'base64url',
+          )
+        : null,
+  };
+}
+
+/**
+ * Up to `wanted` spans of one owner and record type open at `at`, in since order, after `from`.
+ * Spans that ended by `at` are read and passed over; reads grow when a chunk brings nothing new
+ * (many spans starting at one instant).
+ */
+async function heldAt(
+  store: ReadStore,
+  names: CollectionNames,
+  [owner, aggregate]: [string, string],
+  at: string,
+  wanted: number,
+  from: BookPosition | undefined,
+): Promise<OwnershipSpan[]> {
+  const held: OwnershipSpan[] = [];
+  let position = from;
+  let chunk = Math.max(wanted, 100);
+  for (;;) {
+    const found = (await store.find(names(OWNERSHIP_SPANS), {
+      where: { owner, aggregate, since: position ? { gte: position[2], lte: at } : { lte: at } },
+      sort: [
+        ['since', 'asc'],
+        ['id', 'asc'],
+      ],
+      limit: chunk,
+    })) as OwnershipSpan[];
+    const fresh = position
+      ? found.filter((span) => compareKeys([span.since, span.id], position!.slice(2)) > 0)
+      : found;
+    for (const span of fresh) {
+      if (span.until === null || span.until > at) held.push(span);
+      if (held.length === wanted) return held;
+    }
+    if (found.length < chunk) return held;
+    const last = fresh[fresh.length - 1];
+    if (last) position = [owner, aggregate, last.since, last.id];
+    else chunk *= 2;
+  }
+}
+
+function bookPosition(cursor: string): BookPosition {
+  let position: unknown;
+  try {
+    position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    position = undefined;
+  }
+  if (
+    !Array.isArray(position) ||
+    position.length !== 4 ||
+    !position.every((part) => typeof part === 'string')
+  ) {
+    throw new InputProblem([
+      {
+        field: 'after',
+        code: 'validation.cursor',
+        reason: 'after must be the next cursor of an earlier page, as it was given',
+      },
+    ]);
+  }
+  return position as BookPosition;
+}
+
+/** Binary string order, as the read store sorts. */
+function compareKeys(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 function entryRow(entry: OwnershipEntry): ReportRow {

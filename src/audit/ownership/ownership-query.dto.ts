@@ -79,6 +79,23 @@ export class OwnershipBookQueryDto extends OwnerScopeDto {
   })
   @IsISO8601({ strict: true })
   at!: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: LEDGER_MAX_LIMIT, default: LEDGER_DEFAULT_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(LEDGER_MAX_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description: 'The `next` cursor of the page before (also in its Link header, rel="next")',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  after?: string;
 }
 
 export class RecordLedgerQueryDto {
