@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { Decider, DomainEvent } from '../../domain/shared/decider';
+import { Decider, DomainEvent, fold } from '../../domain/shared/decider';
 import {
   OccurredAtBeforeStreamError,
   WrongExpectedRevisionError,
@@ -8,6 +8,7 @@ import {
 import {
   EventMetadata,
   EventStore,
+  ExpectedRevision,
   NewEvent,
   RecordedEvent,
 } from '../event-store/event-store.port';
@@ -34,6 +35,12 @@ export type Authorizer = (
 
 export interface PipelineObserver {
   conflict(aggregate: string): void;
+}
+
+/** One decided command: what to append, and what the outcome reports once it is appended. */
+interface Decision<Event> {
+  sealed: NewEvent[];
+  written: CommandOutcome<Event>['events'];
 }
 
 const MAX_ATTEMPTS = 4;
@@ -136,46 +143,34 @@ export class CommandPipeline {
     if (revision < 0 && !kind.creates.includes(command.type)) {
       throw new RecordNotFoundError(kind.name, streamName.slice(kind.name.length + 1));
     }
-    let state = kind.decider.initialState;
-    for (const event of history) state = kind.decider.evolve(state, event as unknown as Event);
+    const state = fold(kind.decider, history as unknown as Event[]);
     authorize?.(history.length === 0 ? null : state, command, history[0]?.metadata.actor?.userId);
     // After the scope check: an out-of-scope caller learns nothing, not even the revision.
     if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
       throw new WrongExpectedRevisionError(streamName, envelope.expectedRevision, revision);
     }
-    const occurredAt = this.businessTime(envelope, history);
-    const decided = kind.decider.decide(command, state, {
-      now: occurredAt,
-      actor: envelope.actor,
+    const { sealed, written } = await this.decideOne(
+      kind,
+      streamName,
+      history,
+      state,
+      command,
+      envelope,
       policies,
-    });
-    if (decided.length === 0) return outcome<Event>(streamName, history, [], false);
-
-    const metadataOf = eventMetadata(envelope, occurredAt);
-    const sealed = await Promise.all(
-      decided.map(async (event) => ({
-        id: uuidv7(),
-        type: event.type,
-        data: await this.cipher.seal(event.type, event.data as Record<string, unknown>, streamName),
-        metadata: metadataOf(event.type),
-      })),
     );
+    if (written.length === 0) return outcome<Event>(streamName, history, [], false);
+
     try {
       const result = await this.store.append(streamName, sealed, {
-        expectedRevision: revision < 0 ? 'no_stream' : revision,
+        expectedRevision: after(history),
       });
-      const written = decided.map((event, index) => ({
-        ...event,
-        id: sealed[index].id,
-        revision: revision + 1 + index,
-        position: index === decided.length - 1 ? result.position : '',
-        metadata: { ...sealed[index].metadata, schemaVersion: 1 },
-      }));
       return {
         streamName,
         revision: result.nextExpectedRevision,
         position: result.position,
-        events: written,
+        events: written.map((event, index) =>
+          index === written.length - 1 ? { ...event, position: result.position } : event,
+        ),
         replayed: false,
       };
     } catch (error) {
@@ -198,9 +193,7 @@ export class CommandPipeline {
     policies: Policies,
   ): Promise<number> {
     const history = await this.history(streamName);
-    const revision = history.length - 1;
-    let state = kind.decider.initialState;
-    for (const event of history) state = kind.decider.evolve(state, event as unknown as Event);
+    let state = fold(kind.decider, history as unknown as Event[]);
     const recordedBy = new Map(
       history.map((e) => [e.metadata.commandId, e.metadata.actor?.userId]),
     );
@@ -216,38 +209,27 @@ export class CommandPipeline {
       if (envelope.expectedRevision !== undefined || envelope.requestFingerprint !== undefined)
         break;
       if (known.length === 0 && !kind.creates.includes(command.type)) break;
-      let occurredAt: string;
-      let decided: Event[];
+      let decision: Decision<Event>;
       try {
-        occurredAt = this.businessTime(envelope, known);
-        decided = kind.decider.decide(command, state, {
-          now: occurredAt,
-          actor: envelope.actor,
+        decision = await this.decideOne(
+          kind,
+          streamName,
+          known,
+          state,
+          command,
+          envelope,
           policies,
-        });
+        );
       } catch (error) {
         if (error instanceof DomainError) break;
         throw error;
       }
-      const metadataOf = eventMetadata(envelope, occurredAt);
-      for (const event of decided) {
-        const metadata = metadataOf(event.type);
-        const id = uuidv7();
-        const data = event.data as Record<string, unknown>;
-        pending.push({
-          id,
-          type: event.type,
-          data: await this.cipher.seal(event.type, data, streamName),
-          metadata,
-        });
+      pending.push(...decision.sealed);
+      for (const event of decision.written) {
         const recorded: RecordedEvent = {
-          id,
-          type: event.type,
-          data,
-          metadata: { ...metadata, schemaVersion: 1 },
+          ...event,
+          data: event.data as Record<string, unknown>,
           streamName,
-          revision: known.length,
-          position: '',
           recordedAt: this.clock.now().toISOString(),
         };
         state = kind.decider.evolve(state, recorded as unknown as Event);
@@ -257,11 +239,48 @@ export class CommandPipeline {
       done += 1;
     }
     if (pending.length > 0) {
-      await this.store.append(streamName, pending, {
-        expectedRevision: revision < 0 ? 'no_stream' : revision,
-      });
+      await this.store.append(streamName, pending, { expectedRevision: after(history) });
     }
     return done;
+  }
+
+  /**
+   * Decides one command against `state`, folded from `known` (the stream so far), and seals what
+   * it decided: the events to append, and the same events as they will read once appended at the
+   * end of `known` (their position is the store's to give).
+   */
+  private async decideOne<Command extends DomainEvent, Event extends DomainEvent, State, Policies>(
+    kind: AggregateKind<Command, Event, State, Policies>,
+    streamName: string,
+    known: RecordedEvent[],
+    state: State,
+    command: Command,
+    envelope: CommandEnvelope,
+    policies: Policies,
+  ): Promise<Decision<Event>> {
+    const occurredAt = this.businessTime(envelope, known);
+    const decided = kind.decider.decide(command, state, {
+      now: occurredAt,
+      actor: envelope.actor,
+      policies,
+    });
+    const metadataOf = eventMetadata(envelope, occurredAt);
+    const sealed = await Promise.all(
+      decided.map(async (event) => ({
+        id: uuidv7(),
+        type: event.type,
+        data: await this.cipher.seal(event.type, event.data as Record<string, unknown>, streamName),
+        metadata: metadataOf(event.type),
+      })),
+    );
+    const written = decided.map((event, index) => ({
+      ...event,
+      id: sealed[index].id,
+      revision: known.length + index,
+      position: '',
+      metadata: { ...sealed[index].metadata, schemaVersion: 1 },
+    }));
+    return { sealed, written };
   }
 
   private businessTime(envelope: CommandEnvelope, history: RecordedEvent[]): string {
@@ -331,6 +350,10 @@ function eventMetadata(
     };
   };
 }
+
+/** Appending right after `history`, which must still be the whole stream. */
+const after = (history: RecordedEvent[]): ExpectedRevision =>
+  history.length === 0 ? 'no_stream' : history.length - 1;
 
 function outcome<Event>(
   streamName: string,

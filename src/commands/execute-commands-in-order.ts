@@ -6,6 +6,7 @@ import { POLICY_REGISTRY, PolicyRegistry } from '../policies/policy-registry';
 import { AGGREGATES, AggregateName } from './aggregates';
 import { CommandEnvelope } from './command-envelope';
 import { CommandPipeline } from './command-pipeline';
+import { timedCommand } from './command-timer';
 
 /**
  * Several domain commands for one record, recorded in order in one append (automation sending
@@ -35,22 +36,8 @@ export class ExecuteDomainCommandsInOrderHandler implements ICommandHandler<
     // A caller's commands are held to their record scope: only ExecuteDomainCommand checks that.
     if (items.length === 0 || currentRequestContext()?.principal) return 0;
     const { kind, policies } = AGGREGATES[aggregate];
-    const stop = this.metrics.commandDuration.startTimer({
-      aggregate,
-      command: items[0].command.type,
-    });
-    try {
-      const recorded = await this.pipeline.executeInOrder(
-        kind,
-        aggregateId,
-        items as never,
-        policies(this.policies),
-      );
-      stop({ outcome: 'ok' });
-      return recorded;
-    } catch (error) {
-      stop({ outcome: 'error' });
-      throw error;
-    }
+    return timedCommand(this.metrics, { aggregate, command: items[0].command.type }, () =>
+      this.pipeline.executeInOrder(kind, aggregateId, items as never, policies(this.policies)),
+    );
   }
 }

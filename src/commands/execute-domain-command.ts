@@ -9,6 +9,7 @@ import { POLICY_REGISTRY, PolicyRegistry } from '../policies/policy-registry';
 import { AGGREGATES, AggregateName } from './aggregates';
 import { CommandEnvelope, CommandOutcome } from './command-envelope';
 import { CommandPipeline } from './command-pipeline';
+import { timedCommand } from './command-timer';
 
 /** A domain command for one aggregate, as it travels on the CommandBus. */
 export class ExecuteDomainCommand {
@@ -39,7 +40,6 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<
     envelope,
   }: ExecuteDomainCommand): Promise<CommandOutcome> {
     const { kind, policies } = AGGREGATES[aggregate];
-    const stop = this.metrics.commandDuration.startTimer({ aggregate, command: command.type });
     // Commands sent while serving a request are held to the caller's record scope.
     const principal = currentRequestContext()?.principal;
     const authorize = principal
@@ -47,22 +47,25 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<
           this.access.assertMayChange(principal, aggregate, state, decided, createdBy)
       : undefined;
     try {
-      const outcome = await this.pipeline.execute(
-        kind,
-        aggregateId,
-        command as never,
-        envelope,
-        policies(this.policies),
-        authorize,
+      return await timedCommand(
+        this.metrics,
+        { aggregate, command: command.type },
+        () =>
+          this.pipeline.execute(
+            kind,
+            aggregateId,
+            command as never,
+            envelope,
+            policies(this.policies),
+            authorize,
+          ),
+        (outcome) => (outcome.replayed ? 'replayed' : 'ok'),
       );
-      stop({ outcome: outcome.replayed ? 'replayed' : 'ok' });
-      return outcome;
     } catch (error) {
       const code =
         error instanceof DomainError || error instanceof WrongExpectedRevisionError
           ? error.code
           : 'internal';
-      stop({ outcome: 'error' });
       this.metrics.commandErrors.inc({ aggregate, code });
       throw error;
     }
