@@ -11,14 +11,7 @@ import { PolicyRegistry } from '../policies/policy-registry';
 import { AggregateKind } from './command-pipeline';
 
 export type AggregateName =
-  | 'lead'
-  | 'account'
-  | 'deal'
-  | 'task'
-  | 'user'
-  | 'team'
-  | 'automation'
-  | 'erasure';
+  'lead' | 'account' | 'deal' | 'task' | 'user' | 'team' | 'automation' | 'erasure';
 
 interface AggregateEntry {
   // The pipeline is generic; each entry pairs a decider with the policies it is decided under.
