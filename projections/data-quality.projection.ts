@@ -26,7 +26,11 @@ import {
  * - `records`: one document per account, lead and deal: its owner, whether it is live, when its
  *   stream last changed (`lastUpdatedAt`, business time), the names of its missing fields, and for
  *   accounts the state of each contact. Found by [type, live, lastUpdatedAt] and
- *   [type, live, owner, lastUpdatedAt], so "not updated in N days" is an indexed count.
+ *   [type, live, owner, lastUpdatedAt], for the part of a month "not updated in N days" counts.
+ * - `updated`: per owner (and `*`), record type and month (UTC): live records whose stream last
+ *   changed that month. "Not updated in N days" sums the months before the cutoff's and counts the
+ *   records of the cutoff's month up to the cutoff by index, so it reads a few dozen buckets and
+ *   at most a month of records instead of every stale record.
  * - `counters`: per owner (and `*` for everyone) and record type: live records, records missing
  *   each required field, and per contact problem; kept current by increments as records change,
  *   change owner, go live or close. Contacts are counted with their account (its owner, its
@@ -45,6 +49,7 @@ import {
 export const DATA_QUALITY = 'data-quality';
 export const QUALITY_RECORDS = 'records';
 export const QUALITY_COUNTERS = 'counters';
+export const QUALITY_UPDATED = 'updated';
 
 export type RecordType = 'account' | 'lead' | 'deal' | 'contact';
 
@@ -123,6 +128,15 @@ export interface QualityCounter extends ReadDocument {
   /** 'records' (live records), 'missing' (a field), 'problem' (a contact problem), 'unreachable' (any problem). */
   kind: 'records' | 'missing' | 'problem' | 'unreachable';
   field: string;
+  count: number;
+}
+
+/** Live records of a type and owner (and `*`) whose stream last changed in a month (UTC). */
+export interface QualityUpdated extends ReadDocument {
+  owner: string;
+  type: QualityRecord['type'];
+  /** YYYY-MM. */
+  month: string;
   count: number;
 }
 
@@ -210,7 +224,41 @@ function save(view: ProjectionView, before: QualityRecord | undefined, after: Qu
       view.delete(QUALITY_COUNTERS, id);
     }
   }
+  const was = lastUpdated(before);
+  const is = lastUpdated(after);
+  if (was?.key !== is?.key) {
+    if (was) countUpdated(view, was, -1);
+    if (is) countUpdated(view, is, 1);
+  }
   view.put(QUALITY_RECORDS, after);
+}
+
+/** Where a live record counts among the `updated` buckets; undefined when it is not live. */
+function lastUpdated(record: QualityRecord | undefined) {
+  if (!record?.live) return undefined;
+  const month = record.lastUpdatedAt.slice(0, 7);
+  const { type, owner } = record;
+  return { key: `${type}|${owner}|${month}`, type, owner, month };
+}
+
+/** Buckets are left at zero: deleting one would need a read of it first, and zero sums the same. */
+function countUpdated(
+  view: ProjectionView,
+  { type, owner, month }: { type: string; owner: string; month: string },
+  delta: number,
+): void {
+  for (const who of [owner, EVERYONE]) {
+    view.increment(
+      QUALITY_UPDATED,
+      `${who}|${type}|${month}`,
+      { count: delta },
+      {
+        owner: who,
+        type,
+        month,
+      },
+    );
+  }
 }
 
 function update(
@@ -300,7 +348,7 @@ function updateContact(record: QualityRecord, contactId: string, changes: Data):
 
 function applyAccount(event: RecordedEvent, view: ProjectionView): void {
   const id = streamId(event);
-  const at = event.metadata.occurredAt;
+  const at = new Date(event.metadata.occurredAt).toISOString();
   const data = event.data as Data;
   if (event.type === 'AccountRegistered') {
     update(
@@ -363,7 +411,7 @@ function applyAccount(event: RecordedEvent, view: ProjectionView): void {
 
 function applyLead(event: RecordedEvent, view: ProjectionView): void {
   const id = streamId(event);
-  const at = event.metadata.occurredAt;
+  const at = new Date(event.metadata.occurredAt).toISOString();
   const data = event.data as Data;
   if (event.type === 'InquiryReceived') {
     const inquirer = (data.inquirer ?? {}) as Data;
@@ -423,7 +471,7 @@ const given = (value: unknown): boolean => value !== undefined && value !== null
 
 function applyDeal(event: RecordedEvent, view: ProjectionView): void {
   const id = streamId(event);
-  const at = event.metadata.occurredAt;
+  const at = new Date(event.metadata.occurredAt).toISOString();
   const data = event.data as Data;
   if (event.type === 'DealOpened') {
     update(
@@ -516,7 +564,8 @@ const idOf = (streamName: string) => streamName.slice(streamName.indexOf('-') + 
 export const dataQualityProjection: Projection = {
   name: DATA_QUALITY,
   // 2: reacts to SubjectErased, tells blank fields from absent ones, deletes counters at zero.
-  version: 2,
+  // 3: `updated` month buckets, and lastUpdatedAt in UTC.
+  version: 3,
   // Only to tell whether contact emails and phones are there and valid; no value is stored.
   personalData: true,
   collections: [
@@ -529,6 +578,7 @@ export const dataQualityProjection: Projection = {
     },
     // A few dozen per owner; held in memory so that a counter back at zero can be deleted.
     { name: QUALITY_COUNTERS, indexes: [['owner']], preload: true },
+    { name: QUALITY_UPDATED, indexes: [['type', 'owner', 'month']] },
   ],
   eventTypes: [...ACCOUNT_EVENTS, ...LEAD_EVENTS, ...DEAL_EVENTS, 'SubjectErased'],
 

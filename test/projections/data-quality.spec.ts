@@ -291,6 +291,45 @@ describe('data quality projection', () => {
       'deal.not_updated.60d': 1,
     });
   });
+
+  it('counts stale records as the records themselves say, for a cutoff on every day and at month starts', async () => {
+    const records = (await model.find(QUALITY_RECORDS)) as Array<{
+      type: string;
+      owner: string;
+      live: boolean;
+      lastUpdatedAt: string;
+    }>;
+    const owners = [undefined, ['u1'], ['u2', 'unassigned']];
+    const start = Date.parse('2026-01-01T00:00:00.000Z');
+    const cutoffs: number[] = [];
+    for (let day = 0; day <= 100; day++) cutoffs.push(start + day * 86_400_000 + 3_600_000);
+    cutoffs.push(Date.parse('2026-02-01T00:00:00.000Z'), Date.parse('2026-03-01T00:00:00.000Z'));
+    for (const cutoff of cutoffs) {
+      for (const who of owners) {
+        const rows = await dataQuality(model.store, model.name, {
+          owners: who,
+          staleDays: 1,
+          now: new Date(cutoff + 86_400_000),
+        });
+        for (const type of ['account', 'lead', 'deal']) {
+          const expected = records.filter(
+            (record) =>
+              record.type === type &&
+              record.live &&
+              (who === undefined || who.includes(record.owner)) &&
+              Date.parse(record.lastUpdatedAt) < cutoff,
+          ).length;
+          const row = rows.find((r) => r.recordType === type && r.measure === 'not_updated');
+          expect({ cutoff: new Date(cutoff).toISOString(), who, type, count: row?.count }).toEqual({
+            cutoff: new Date(cutoff).toISOString(),
+            who,
+            type,
+            count: expected,
+          });
+        }
+      }
+    }
+  });
 });
 
 describe('data-quality: rebuilds', () => {

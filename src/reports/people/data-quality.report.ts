@@ -3,7 +3,9 @@ import {
   EVERYONE,
   QUALITY_COUNTERS,
   QUALITY_RECORDS,
+  QUALITY_UPDATED,
   QualityCounter,
+  QualityUpdated,
   RecordType,
   REQUIRED_FIELDS,
 } from '../../../projections/data-quality.projection';
@@ -24,9 +26,36 @@ export interface DataQualityQuery {
 }
 
 /**
+ * Live records of a type not updated since the cutoff: the `updated` buckets of the months before
+ * the cutoff's month, plus the records of that month last updated before the cutoff.
+ */
+async function notUpdatedSince(
+  store: ReadStore,
+  names: CollectionNames,
+  type: RecordType,
+  owners: string[] | undefined,
+  cutoff: string,
+): Promise<number> {
+  const month = cutoff.slice(0, 7);
+  const owner = owners ? { in: owners } : EVERYONE;
+  const [buckets, ofTheMonth] = await Promise.all([
+    store.find(names(QUALITY_UPDATED), {
+      where: { type, owner, month: { lt: month } },
+    }) as Promise<QualityUpdated[]>,
+    store.count(names(QUALITY_RECORDS), {
+      type,
+      live: true,
+      ...(owners ? { owner: { in: owners } } : {}),
+      lastUpdatedAt: { gte: `${month}-01T00:00:00.000Z`, lt: cutoff },
+    }),
+  ]);
+  return buckets.reduce((sum, bucket) => sum + bucket.count, ofTheMonth);
+}
+
+/**
  * Live records per type, records missing each required field, contacts (and inquirers) that
  * cannot be reached, and records not updated in N days. Reads the counters (a few dozen documents
- * per owner) and one indexed count per record type; never the records themselves.
+ * per owner), the `updated` month buckets, and the records of one month by index.
  */
 export async function dataQuality(
   store: ReadStore,
@@ -43,17 +72,8 @@ export async function dataQuality(
   }
   const cutoff = new Date(query.now.getTime() - query.staleDays * 86_400_000).toISOString();
   const stale = new Map<RecordType, number>();
-  for (const type of STALE_TYPES) {
-    stale.set(
-      type,
-      await store.count(names(QUALITY_RECORDS), {
-        type,
-        live: true,
-        ...(query.owners ? { owner: { in: query.owners } } : {}),
-        lastUpdatedAt: { lt: cutoff },
-      }),
-    );
-  }
+  for (const type of STALE_TYPES)
+    stale.set(type, await notUpdatedSince(store, names, type, query.owners, cutoff));
   const rows: ReportRow[] = [];
   for (const type of TYPES) {
     const records = count.get(`${type}|records|`) ?? 0;
