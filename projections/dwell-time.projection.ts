@@ -7,6 +7,7 @@ import type {
 } from '../domain/deal/deal.events';
 import type { PolicyRef } from '../domain/shared/decider';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
+import type { ReadDocument } from '../src/read-store/read-store.port';
 import { Projection, ProjectionView, streamId } from './projection';
 import {
   applyContext,
@@ -43,10 +44,13 @@ import {
  *
  * Deals in S right now are kept apart, one document per open deal in `open_stays` (its stage,
  * when it entered the current stay, its dimensions with the current owner), indexed by stage and
- * entry time, so a report counts them by age = now - entered with index range counts.
+ * entry time, so a report counts them by age = now - entered with index range counts. `open_counts`
+ * holds how many there are per dimension value and stage, so a report grouped by a dimension knows
+ * its groups and counts each one's ages by index too, without reading the stays.
  */
 export const DWELL = 'dwell';
 export const OPEN_STAYS = 'open_stays';
+export const OPEN_COUNTS = 'open_counts';
 export const DWELL_DEALS = 'deals';
 
 /** The dimensions an open stay can be filtered by; each is indexed with stage and entry time. */
@@ -58,6 +62,21 @@ export const STAY_DIMENSIONS = [
   'region',
   'productLine',
 ] as const;
+
+/** A deal in an open stage now, under its current dimensions. */
+export interface OpenStay
+  extends ReadDocument, Record<(typeof STAY_DIMENSIONS)[number], string | null> {
+  stage: string;
+  enteredAt: string;
+}
+
+/** Open stays per dimension value and stage: which groups a grouped "in stage now" has. */
+export interface OpenCount extends ReadDocument {
+  dim: (typeof STAY_DIMENSIONS)[number];
+  value: string;
+  stage: string;
+  count: number;
+}
 
 export const countKey = (stage: string) => `n_${stage}`;
 export const sumKey = (stage: string) => `sum_${stage}`;
@@ -88,6 +107,8 @@ interface DwellDeal {
   stage: string;
   /** Since when the deal has been in `stage`; null while closed. */
   enteredAt: string | null;
+  /** Its document in `open_stays` while open, to take back out of `open_counts`. */
+  openStay?: OpenStay | null;
   policy: PolicyRef;
   stages: Record<string, StageDwell>;
   [field: string]: unknown;
@@ -95,7 +116,8 @@ interface DwellDeal {
 
 export const dwellTimeProjection: Projection = {
   name: 'dwell-time',
-  version: 2,
+  // 3: open_counts.
+  version: 3,
   collections: [
     ...rollupCollections(DWELL),
     dwellValuesCollection,
@@ -107,6 +129,8 @@ export const dwellTimeProjection: Projection = {
         ['team', 'owner', 'stage', 'enteredAt'],
       ],
     },
+    // A few per dimension value and stage; in memory so that a count back at zero is deleted.
+    { name: OPEN_COUNTS, indexes: [['dim']], preload: true },
     { name: DWELL_DEALS },
     ...CONTEXT_COLLECTIONS,
   ],
@@ -190,7 +214,7 @@ function enterStay(
 ): void {
   deal.enteredAt = enteredAt;
   const dims = dimensionsAt(view, deal.origin, deal.owner, asOf);
-  view.put(OPEN_STAYS, {
+  fileStay(view, deal, {
     id: deal.id,
     stage: deal.stage,
     enteredAt: new Date(enteredAt).toISOString(),
@@ -208,8 +232,30 @@ function leaveStay(view: ProjectionView, deal: DwellDeal, at: string): void {
   if (deal.enteredAt !== null) {
     deal.stages[deal.stage].ms += Math.max(0, Date.parse(at) - Date.parse(deal.enteredAt));
   }
-  view.delete(OPEN_STAYS, deal.id);
+  fileStay(view, deal, null);
   deal.enteredAt = null;
+}
+
+/** Replaces the deal's open stay (null: none), keeping the per-dimension counts in step. */
+function fileStay(view: ProjectionView, deal: DwellDeal, stay: OpenStay | null): void {
+  if (deal.openStay) countStay(view, deal.openStay, -1);
+  if (stay) {
+    view.put(OPEN_STAYS, stay);
+    countStay(view, stay, 1);
+  } else {
+    view.delete(OPEN_STAYS, deal.id);
+  }
+  deal.openStay = stay;
+}
+
+function countStay(view: ProjectionView, stay: OpenStay, delta: number): void {
+  for (const dim of STAY_DIMENSIONS) {
+    const value = stay[dim];
+    if (value === null) continue;
+    const id = `${dim}|${value}|${stay.stage}`;
+    view.increment(OPEN_COUNTS, id, { count: delta }, { dim, value, stage: stay.stage });
+    if (view.get<OpenCount>(OPEN_COUNTS, id)?.count === 0) view.delete(OPEN_COUNTS, id);
+  }
 }
 
 /** Brings each stage's measurement in line with whether its dwell is final now. */

@@ -293,7 +293,7 @@ describe('data quality projection', () => {
   });
 
   it('counts stale records as the records themselves say, for a cutoff on every day and at month starts', async () => {
-    const records = (await model.find(QUALITY_RECORDS)) as Array<{
+    const records = (await model.find(QUALITY_RECORDS)) as unknown as Array<{
       type: string;
       owner: string;
       live: boolean;

@@ -318,6 +318,33 @@ describe('dwell time', () => {
     expect(Object.keys(closed(monthly, '2026-02'))).toHaveLength(4);
   });
 
+  it('counts each group now as filtering on it does, from counts kept per dimension value', async () => {
+    const stays = await model.find('open_stays');
+    const counts = await model.find('open_counts');
+    const expected = new Map<string, number>();
+    for (const stay of stays) {
+      for (const dim of ['owner', 'team', 'channel', 'country', 'region', 'productLine']) {
+        if (stay[dim] === null) continue;
+        const id = `${dim}|${String(stay[dim])}|${String(stay.stage)}`;
+        expected.set(id, (expected.get(id) ?? 0) + 1);
+      }
+    }
+    expect(new Map(counts.map((count) => [count.id, count.count]))).toEqual(expected);
+
+    for (const dim of ['team', 'channel', 'country', 'region', 'productLine'] as const) {
+      const grouped = await run(JAN_FEB, {}, dim);
+      const groups = [...new Set(stays.map((stay) => stay[dim] as string | null))];
+      for (const group of groups.filter((value): value is string => value !== null)) {
+        const filtered = inStage(await run(JAN_FEB, { [dim]: group }));
+        expect({ dim, group, ages: inStage(grouped, group) }).toEqual({
+          dim,
+          group,
+          ages: filtered,
+        });
+      }
+    }
+  });
+
   it('keeps one open stay per open deal and no measurement twice', async () => {
     const stays = await model.find('open_stays');
     expect(stays.map((fact) => fact.id).sort()).toEqual(['d10', 'd2', 'd7', 'd8', 'd9']);

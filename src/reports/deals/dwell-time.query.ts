@@ -1,4 +1,10 @@
-import { DWELL, OPEN_STAYS } from '../../../projections/dwell-time.projection';
+import {
+  DWELL,
+  OPEN_COUNTS,
+  OPEN_STAYS,
+  OpenCount,
+  STAY_DIMENSIONS,
+} from '../../../projections/dwell-time.projection';
 import type { FieldCondition, ReadStore } from '../../read-store/read-store.port';
 import { calendarGroups, ReportPeriod } from '../report-period';
 import type { ReportRow } from '../report-response';
@@ -13,6 +19,8 @@ import { binsNeeded, dwellFigures, exactValues, stageDistributions } from './dwe
 import { reportStages } from './deal-stages';
 
 export const DWELL_TIME = 'dwell-time';
+
+type StayDimension = (typeof STAY_DIMENSIONS)[number];
 
 const DAY = 86_400_000;
 
@@ -90,7 +98,7 @@ export async function dwellTime(
       });
     }
   }
-  const current = await inStageNow(store, names(OPEN_STAYS), selection, stages, now);
+  const current = await inStageNow(store, names, selection, stages, now);
   for (const [group, perStage] of current) {
     for (const stage of stages) {
       const ages = perStage.get(stage.key) ?? emptyAges();
@@ -162,16 +170,18 @@ async function closedDwells(
 /**
  * Deals in each stage now, per group, by age. Ungrouped (or split by calendar period, which the
  * "now" part ignores): index range counts per stage and age bucket, and the oldest entry, reading
- * no documents. Grouped by a dimension: the open stays of each stage, grouped in memory (bounded by
- * the open deals in the stage).
+ * no documents. Grouped by a dimension: the same per group that `open_counts` lists; with a
+ * dimension filter as well, the open stays of each stage, grouped in memory (bounded by the open
+ * deals in the stage that pass the filter).
  */
 async function inStageNow(
   store: ReadStore,
-  collection: string,
+  names: CollectionNames,
   selection: Selection,
   stages: Array<{ key: string }>,
   now: Date,
 ): Promise<Map<string, Map<string, Ages>>> {
+  const collection = names(OPEN_STAYS);
   const base: Record<string, FieldCondition> = {};
   if (selection.pick !== undefined) {
     base.team = selection.filter!.value;
@@ -181,6 +191,9 @@ async function inStageNow(
   }
   const result = new Map<string, Map<string, Ages>>();
   const grouped = selection.groupBy !== undefined && selection.pick === undefined;
+  if (grouped && Object.keys(base).length === 0) {
+    return byGroupNow(store, names, selection.groupBy as StayDimension, stages, now);
+  }
   // Entry times from which each age bucket starts (the last bucket takes everything older).
   const bounds = AGE_BUCKETS.map((bucket) =>
     bucket.upperDays === Infinity ? '' : daysBefore(now, bucket.upperDays),
@@ -233,6 +246,50 @@ async function inStageNow(
     return new Map([...result.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
   return result;
+}
+
+/**
+ * Grouped by a dimension, no filter: the groups and their deals per stage from `open_counts`, then
+ * per group and stage how many entered before each age bound, and the oldest, by index.
+ */
+async function byGroupNow(
+  store: ReadStore,
+  names: CollectionNames,
+  dim: StayDimension,
+  stages: Array<{ key: string }>,
+  now: Date,
+): Promise<Map<string, Map<string, Ages>>> {
+  const stays = names(OPEN_STAYS);
+  const counts = (await store.find(names(OPEN_COUNTS), { where: { dim } })) as OpenCount[];
+  const shown = new Set(stages.map((stage) => stage.key));
+  const result = new Map<string, Map<string, Ages>>();
+  for (const { value, stage, count } of counts) {
+    if (!shown.has(stage) || count <= 0) continue;
+    const where = { [dim]: value, stage };
+    // Deals that entered before each bucket's lower age bound, youngest bound first.
+    const older: number[] = [];
+    for (const bucket of AGE_BUCKETS.slice(1)) {
+      older.push(
+        await store.count(stays, {
+          ...where,
+          enteredAt: { lt: daysBefore(now, bucket.lowerDays) },
+        }),
+      );
+    }
+    const [oldest] = await store.find(stays, { where, sort: [['enteredAt', 'asc']], limit: 1 });
+    const ages: Ages = {
+      deals: count,
+      age_0_7d: count - older[0],
+      age_7_30d: older[0] - older[1],
+      age_30_90d: older[1] - older[2],
+      age_over_90d: older[2],
+      oldestAgeSeconds: oldest ? ageSeconds(oldest.enteredAt as string, now) : null,
+    };
+    const perStage = result.get(value) ?? new Map<string, Ages>();
+    perStage.set(stage, ages);
+    result.set(value, perStage);
+  }
+  return new Map([...result.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * DAY).toISOString();
