@@ -50,8 +50,12 @@ import { now, since } from './measure';
 /** Written once, ids kept: every copy shares the same staff, teams, logins and policies. */
 export const SHARED_STREAM_PREFIXES = ['user-', 'team-', 'credential-', 'token-', 'policy-'];
 
-/** Bump when the cached sample's layout or the generator changes in a way that matters here. */
-const SAMPLE_FORMAT = 1;
+/**
+ * Bump when the cached sample's layout or the generator changes in a way that matters here.
+ * 2: generated with the generator's live window (the last DEFAULT_LIVE_DAYS recorded as they
+ * happen, with the sagas deciding), so the SLA reports have runs to count.
+ */
+const SAMPLE_FORMAT = 2;
 const BUILD_FORMAT = 1;
 const EVENTS_FILE = 'events.sqlite';
 const MASTER_KEY_FILE = 'master.key';
