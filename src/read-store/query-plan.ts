@@ -154,3 +154,32 @@ export function assertFilterIndexed(
   const missing = fields.filter((field) => !indexed.has(field));
   if (missing.length > 0) throw new UnindexedQueryError(spec.name, missing);
 }
+
+/** Dotted paths of the fields a collection indexes (id aside): they must hold scalars. */
+export function indexedPaths(spec: CollectionSpec): string[][] {
+  return [...new Set((spec.indexes ?? []).flat())]
+    .filter((field) => field !== 'id')
+    .map((field) => field.split('.'));
+}
+
+/**
+ * Indexed fields hold strings, numbers, booleans or null: an array or object there would be
+ * compared differently by the two adapters' indexes (MongoDB indexes each array element), so a
+ * put with one is refused, naming the field.
+ */
+export function assertIndexedScalars(
+  collection: string,
+  paths: string[][],
+  document: { id: string },
+): void {
+  for (const path of paths) {
+    let value: unknown = document;
+    for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+    if (value !== null && typeof value === 'object') {
+      throw new Error(
+        `Put to ${collection}/${document.id}: the indexed field ${path.join('.')} holds ` +
+          `${Array.isArray(value) ? 'an array' : 'an object'}; indexed fields hold strings, numbers, booleans or null`,
+      );
+    }
+  }
+}

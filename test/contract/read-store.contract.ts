@@ -100,6 +100,26 @@ export function runReadStoreContract(
         expect(ids(await store.getMany(deals, reversed))).toEqual(reversed);
       });
 
+      it('refuses an array or an object in an indexed field, naming it, and writes nothing', async () => {
+        const tasks = named('tasks');
+        await store.ensureCollection({ name: tasks, indexes: [['status'], ['link.kind']] });
+        for (const document of [
+          { id: 't1', status: ['open'] },
+          { id: 't2', status: 'open', link: { kind: { deal: true } } },
+        ]) {
+          await expect(
+            store.commit([
+              { kind: 'put', collection: tasks, document: { id: 't0', status: 'fine' } },
+              { kind: 'put', collection: tasks, document },
+            ]),
+          ).rejects.toThrow(/indexed field (status|link\.kind) holds an? (array|object)/);
+        }
+        await store.commit([
+          { kind: 'put', collection: tasks, document: { id: 't3', status: 'open', notes: ['a'] } },
+        ]);
+        expect(ids(await store.find(tasks))).toEqual(['t3']);
+      });
+
       it('refuses a collection that was never declared, naming it', async () => {
         const ghost = named('ghosts');
         await expect(store.get(ghost, 'x')).rejects.toThrow(UnknownCollectionError);

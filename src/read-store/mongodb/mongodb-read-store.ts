@@ -23,7 +23,13 @@ import {
   UnknownCollectionError,
 } from '../read-store.port';
 import { describeUnreachable, hasCode, MongoCode } from './mongodb-errors';
-import { candidateIndexes, planQuery, QueryPlan } from '../query-plan';
+import {
+  assertIndexedScalars,
+  candidateIndexes,
+  indexedPaths,
+  planQuery,
+  QueryPlan,
+} from '../query-plan';
 import {
   fromStored,
   mongoField,
@@ -196,7 +202,15 @@ export class MongoReadStore implements ReadStore {
     options: { checkpoint?: Checkpoint; fence?: Fence } = {},
   ): Promise<void> {
     if (writes.length === 0 && !options.checkpoint && !options.fence) return;
-    for (const name of new Set(writes.map((w) => w.collection))) await this.spec(name);
+    const paths = new Map<string, string[][]>();
+    for (const name of new Set(writes.map((w) => w.collection))) {
+      paths.set(name, indexedPaths(await this.spec(name)));
+    }
+    for (const write of writes) {
+      if (write.kind === 'put') {
+        assertIndexedScalars(write.collection, paths.get(write.collection)!, write.document);
+      }
+    }
     const batches = toBatches(writes);
     for (let attempt = 1; ; attempt++) {
       try {

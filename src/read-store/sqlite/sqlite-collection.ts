@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { CollectionSpec, FieldValue, ReadDocument } from '../read-store.port';
+import { assertIndexedScalars, indexedPaths } from '../query-plan';
 import { FTS_TOKENIZER, searchableTexts } from './sqlite-search';
 import { fieldExpression, quoteIdentifier } from './sqlite-where';
 
@@ -88,9 +89,7 @@ export class SqliteCollection {
     /** Indexes and text index not built yet: writes keep none of them up. */
     readonly deferred = false,
   ) {
-    this.indexedPaths = [...new Set((spec.indexes ?? []).flat())]
-      .filter((field) => field !== 'id')
-      .map((field) => field.split('.'));
+    this.indexedPaths = indexedPaths(spec);
     const table = (this.table = docsTable(spec.name));
     const fts = (this.fts = ftsTable(spec.name));
     this.selectOne = db.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
@@ -139,16 +138,7 @@ export class SqliteCollection {
     ) {
       throw new Error(`Put to ${this.spec.name}: the document needs a non-empty string id`);
     }
-    for (const path of this.indexedPaths) {
-      let value: unknown = document;
-      for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
-      if (value !== null && typeof value === 'object') {
-        throw new Error(
-          `Put to ${this.spec.name}/${document.id}: the indexed field ${path.join('.')} holds ` +
-            `${Array.isArray(value) ? 'an array' : 'an object'}; indexed fields hold strings, numbers, booleans or null`,
-        );
-      }
-    }
+    assertIndexedScalars(this.spec.name, this.indexedPaths, document);
     const json = JSON.stringify(document);
     if (!this.search) {
       this.upsert.run(document.id, json);

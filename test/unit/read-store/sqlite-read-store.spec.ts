@@ -260,23 +260,5 @@ describe('SQLite read store', () => {
       expect(await store.count('tasks', before)).toBe(1);
       await store.close();
     });
-
-    it('refuses an array or an object in an indexed field, naming it, and writes nothing', async () => {
-      const store = SqliteReadStore.open({ file });
-      await store.ensureCollection({ name: 'tasks', indexes: [['status'], ['link.kind']] });
-      for (const document of [
-        { id: 't1', status: ['open'] },
-        { id: 't2', status: 'open', link: { kind: { deal: true } } },
-      ]) {
-        await expect(
-          store.commit([{ kind: 'put', collection: 'tasks', document }]),
-        ).rejects.toThrow(/indexed field (status|link\.kind) holds an? (array|object)/);
-      }
-      await store.commit([
-        { kind: 'put', collection: 'tasks', document: { id: 't3', status: 'open', notes: ['a'] } },
-      ]);
-      expect((await store.find('tasks')).map((d) => d.id)).toEqual(['t3']);
-      await store.close();
-    });
   });
 });
