@@ -69,6 +69,9 @@ export const SEARCH_MEMBERS = 'members';
 export const SEARCH_KINDS = ['account', 'contact', 'lead', 'deal'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
+/** The kinds a note shows as: a deal (its activities) or a lead (its responses). */
+export const NOTE_KINDS: readonly SearchKind[] = ['deal', 'lead'];
+
 /** Searched with the store's full-text search (FTS5 on SQLite, a text index on MongoDB). */
 export const SEARCH_TEXT_FIELDS = ['name', 'emails', 'phones', 'domains', 'text'];
 
@@ -263,7 +266,8 @@ const SCOPE_INDEXES = [
 export const searchIndexProjection: Projection = {
   name: SEARCH_INDEX,
   // 2: leads keep their inquiry's company facts, so erasing the person can re-index the lead.
-  version: 2,
+  // 3: text indexes with prefix indexes (FTS_TOKENIZER): a rebuild creates them.
+  version: 3,
   personalData: true,
   collections: [
     { name: SEARCH_RECORDS, indexes: SCOPE_INDEXES, textFields: SEARCH_TEXT_FIELDS },

@@ -2,6 +2,7 @@ import { normalizeCompanyName } from '../../domain/dedup/company-name';
 import { jaroWinkler } from '../../domain/dedup/similarity';
 import {
   MemberEntry,
+  NOTE_KINDS,
   NoteEntry,
   SEARCH_MEMBERS,
   SEARCH_NOTES,
@@ -177,10 +178,11 @@ const round = (score: number): number => Math.round(score * 10_000) / 10_000;
 
 /**
  * Search over the search-index read model: a handful of store searches (one per scope filter,
- * over records, then over notes, and again over records for the fuzzy pass when fewer than
- * `limit` records were found), each with a limit, plus one getMany for the records of note
- * hits. The number of calls does not grow with the data; each costs what the store's text
- * search costs for the words given.
+ * over records, then over notes unless the kind asked for has none, and again over records for
+ * the fuzzy pass when fewer than `limit` records were found), each with a limit, plus one
+ * getMany for the records of note hits. The number of calls does not grow with the data; each
+ * costs what the store's text search costs for the words given (on SQLite, bounded: see
+ * SEARCH_CANDIDATES in sqlite-search.ts).
  */
 export async function searchRecords(
   store: ReadStore,
@@ -215,7 +217,8 @@ export async function searchRecords(
       if (!inScope(record, options.scope)) continue;
       keep({ ...itemOf(record), score: round(relevance(hit.score)) });
     }
-    if (prepared.notes) {
+    // Notes show as deals and leads only: with another kind asked for, none would be kept.
+    if (prepared.notes && (!options.kind || NOTE_KINDS.includes(options.kind))) {
       const noteHits = await run(notes, prepared.text, perFilter);
       const known = new Map(
         recordHits.map((hit) => [hit.document.id, hit.document as SearchEntry]),

@@ -682,6 +682,19 @@ export function runReadStoreContract(
         ).rejects.toThrow(UnindexedQueryError);
       });
 
+      it('narrows with the filter before it limits', async () => {
+        // Better matches for "acme" than a1, none of them ann's.
+        await store.commit(
+          [5, 6, 7, 8].map((n) => ({
+            kind: 'put' as const,
+            collection: accounts,
+            document: { id: `a${n}`, name: 'Acme Acme', city: 'Acme', owner: 'cy' },
+          })),
+        );
+        expect(await searchIds('acme', { limit: 1, filter: { owner: 'ann' } })).toEqual(['a1']);
+        expect(await searchIds('acme', { limit: 2, filter: { owner: 'dee' } })).toEqual([]);
+      });
+
       it('forgets deleted documents and reindexes updated ones', async () => {
         await store.commit([{ kind: 'delete', collection: accounts, id: 'a2' }]);
         expect(await searchIds('acme')).toEqual(['a1']);

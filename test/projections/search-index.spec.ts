@@ -319,6 +319,19 @@ describe('search index projection', () => {
     expect(await found('to')).toEqual(['account Orion Tools']);
   });
 
+  it('keeps to the kind asked for, notes showing as their deal or lead', async () => {
+    const kinds = async (q: string, kind: 'account' | 'contact' | 'lead' | 'deal') =>
+      (await searchRecords(model.store, model.name, q, { scope: ALL, kind })).results
+        .map((result) => `${result.kind} ${result.title}`)
+        .sort();
+    expect(await kinds('tolerances', 'deal')).toEqual(['deal Müller CNC spindles']);
+    expect(await kinds('tolerances', 'account')).toEqual([]);
+    expect(await kinds('floodlights', 'lead')).toEqual(['lead Atlas Trading']);
+    expect(await kinds('floodlights', 'contact')).toEqual([]);
+    expect(await kinds('mueller', 'contact')).toEqual(['contact Anna Schmidt']);
+    expect(await kinds('Mueler', 'account')).toEqual(['account Müller Maschinenbau GmbH']);
+  });
+
   it('keeps to the caller’s scope', async () => {
     // rep1: own records, and the unassigned lead they entered (not rep2's).
     expect(await found('solar', rep(REP1))).toEqual(['lead Iberia Lamps SL']);

@@ -30,7 +30,19 @@ import {
   uninstallCollection,
 } from './sqlite-collection';
 import { SqliteLeases } from './sqlite-leases';
-import { ftsMatchExpression } from './sqlite-search';
+import {
+  filterSizeSql,
+  ftsPhrases,
+  LISTED_FILTER_MAX,
+  bestOf,
+  docsByRowidSql,
+  namedWalk,
+  ScoredRow,
+  SEARCH_CANDIDATES,
+  SearchFilterSql,
+  searchWalk,
+  WalkedRow,
+} from './sqlite-search';
 import { orderBySql, whereSql } from './sqlite-where';
 
 export interface SqliteReadStoreOptions {
@@ -46,6 +58,9 @@ export interface SqliteReadStoreOptions {
 /** Find, count and search statements are built per query shape; this bounds how many stay prepared. */
 const MAX_CACHED_STATEMENTS = 256;
 
+/** How long a search filter found large is taken to be large without counting again. */
+const LARGE_FILTER_TTL_MS = 60_000;
+
 /**
  * The embedded read store: one table per collection (`docs[name]`: id, JSON doc), expression
  * indexes on json_extract for each declared index, and an FTS5 table (`fts[name]`) for collections
@@ -56,6 +71,8 @@ export class SqliteReadStore implements ReadStore {
   private readonly leases: SqliteLeases;
   private readonly collections = new Map<string, SqliteCollection>();
   private readonly statements = new Map<string, Database.Statement>();
+  /** Search filters found to pass LISTED_FILTER_MAX documents or more, and when (see search). */
+  private readonly largeFilters = new Map<string, number>();
   private readonly selectSpec: Database.Statement<[string], { name: string; spec: string }>;
   private readonly saveSpec: Database.Statement<[string, string]>;
   private readonly deleteSpec: Database.Statement<[string]>;
@@ -240,7 +257,10 @@ export class SqliteReadStore implements ReadStore {
     this.removeCheckpoint.run(name);
   }
 
-  /** Scores are -bm25: higher is a better match. */
+  /**
+   * Scores are -bm25: higher is a better match. With a limit, a bounded set of the newest matches
+   * is ranked (see SEARCH_CANDIDATES); without one, every match.
+   */
   async search(
     collection: string,
     text: string,
@@ -263,18 +283,61 @@ export class SqliteReadStore implements ReadStore {
     }
     assertFilterIndexed(target.spec, filter);
     const limit = limitOf(collection, options.limit);
-    const match = ftsMatchExpression(String(text ?? ''));
-    if (match === undefined) return [];
-    const where = whereSql(collection, filter);
-    const sql =
-      `SELECT d.doc AS doc, m.rank AS rank FROM ${target.table} d ` +
-      `JOIN (SELECT rowid, bm25(${target.fts}) AS rank FROM ${target.fts} WHERE ${target.fts} MATCH ?) m ` +
-      `ON m.rowid = d.rowid WHERE ${where.sql} ORDER BY m.rank LIMIT ?`;
-    const rows = this.statement(sql).all(match, ...where.params, limit) as Array<{
-      doc: string;
-      rank: number;
-    }>;
-    return rows.map((row) => ({ collection, document: JSON.parse(row.doc), score: -row.rank }));
+    const phrases = ftsPhrases(String(text ?? ''));
+    if (phrases.length === 0 || limit === 0) return [];
+    const match = phrases.join(' ');
+    let filtered: SearchFilterSql | undefined;
+    if (Object.keys(filter).length > 0) {
+      const where = whereSql(collection, filter);
+      // Counting up to the bound costs ~1 ms; a large filter (a kind) stays large for a while,
+      // and either way of applying a filter finds the same documents.
+      const key = JSON.stringify([collection, where.sql, where.params]);
+      const now = Date.now();
+      let listed = false;
+      if (now - (this.largeFilters.get(key) ?? -Infinity) > LARGE_FILTER_TTL_MS) {
+        const passing = this.statement(filterSizeSql(target.table, where.sql)).get(
+          ...where.params,
+          LISTED_FILTER_MAX,
+        ) as { n: number };
+        if (passing.n === 0) return [];
+        listed = passing.n < LISTED_FILTER_MAX;
+        if (listed) this.largeFilters.delete(key);
+        else {
+          if (this.largeFilters.size >= MAX_CACHED_STATEMENTS) this.largeFilters.clear();
+          this.largeFilters.set(key, now);
+        }
+      }
+      filtered = { where: where.sql, params: where.params, listed };
+    }
+    // See SEARCH_CANDIDATES.
+    const bound = limit < 0 ? -1 : Math.max(limit, SEARCH_CANDIDATES);
+    const newest = searchWalk(target.table, target.fts, match, filtered, bound, limit);
+    const rows: ScoredRow[] = this.statement(newest.sql).all(...newest.params) as WalkedRow[];
+    const walked = rows[0] as WalkedRow | undefined;
+    if (
+      walked &&
+      bound >= 0 &&
+      walked.walked > bound &&
+      phrases.length === 1 &&
+      (target.spec.textFields ?? []).length > 1
+    ) {
+      const named = namedWalk(target.table, target.fts, match, filtered, bound, walked.oldest);
+      rows.push(...(this.statement(named.sql).all(...named.params) as ScoredRow[]));
+    }
+    const best = bestOf(rows, limit);
+    if (best.length === 0) return [];
+    const docs = new Map(
+      (
+        this.statement(docsByRowidSql(target.table)).all(
+          JSON.stringify(best.map((row) => row.rowid)),
+        ) as Array<{ rowid: number; doc: string }>
+      ).map((row) => [row.rowid, row.doc]),
+    );
+    return best.map((row) => ({
+      collection,
+      document: JSON.parse(docs.get(row.rowid)!),
+      score: -row.score,
+    }));
   }
 
   async acquireLease(
