@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CollectionSpec, FieldValue, ReadDocument } from '../read-store.port';
 import { assertIndexedScalars, indexedPaths } from '../query-plan';
-import { FTS_TOKENIZER, searchableTexts } from './sqlite-search';
+import { FTS_OPTIONS, searchableTexts } from './sqlite-search';
 import { fieldExpression, quoteIdentifier } from './sqlite-where';
 
 // Brackets cannot appear in collection names, so these never collide with each other, with FTS5's
@@ -41,7 +41,7 @@ export function installCollection(
   const columns = textFields.map((_, at) => `c${at}`);
   db.exec(
     `CREATE VIRTUAL TABLE ${fts} USING fts5(${columns.join(', ')}, ` +
-      `content = '', contentless_delete = 1, ${FTS_TOKENIZER})`,
+      `content = '', contentless_delete = 1, ${FTS_OPTIONS})`,
   );
   const collection = new SqliteCollection(db, spec);
   // In pages by rowid: a statement cannot write while another one's rows are being iterated.

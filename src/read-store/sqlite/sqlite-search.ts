@@ -9,7 +9,7 @@ const CJK = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/gu;
 const spaceOutCjk = (text: string): string => text.replace(CJK, ' $1 ');
 
 /**
- * The options every FTS5 table is created with (despite the name, more than the tokenizer):
+ * The options every FTS5 table is created with:
  * - `unicode61`, diacritics removed;
  * - prefix indexes for the first 1 to 8 characters of every token. Every query word is a prefix,
  *   and for a prefix without an index of its length FTS5 first copies the doclists of every token
@@ -21,7 +21,7 @@ const spaceOutCjk = (text: string): string => text.replace(CJK, ' $1 ');
  *
  * A table keeps the options it was created with: a projection gets these by rebuilding.
  */
-export const FTS_TOKENIZER = `tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4 5 6 7 8'`;
+export const FTS_OPTIONS = `tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4 5 6 7 8'`;
 
 /** The indexed text of each declared text field, in declaration order. */
 export function searchableTexts(document: ReadDocument, textFields: string[]): string[] {
