@@ -104,7 +104,11 @@ export interface ReadStore {
   commit(writes: ReadWrite[], options?: { checkpoint?: Checkpoint; fence?: Fence }): Promise<void>;
   checkpoint(name: string): Promise<string | undefined>;
   deleteCheckpoint(name: string): Promise<void>;
-  /** Words match by prefix; `filter` narrows on indexed equality fields. */
+  /**
+   * Words match by prefix; `filter` narrows on indexed equality fields. With a limit, the SQLite
+   * adapter ranks a bounded set of the newest matches (and of the newest whose first text field
+   * matches), not every match: see sqlite-search.ts.
+   */
   search(
     collection: string,
     text: string,
