@@ -47,7 +47,18 @@ class OwnerScopeDto {
   format?: 'json' | 'csv';
 }
 
-export class OwnershipLedgerQueryDto extends OwnerScopeDto {
+/** A page of rows: at most `limit`. */
+class OwnerPageDto extends OwnerScopeDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: LEDGER_MAX_LIMIT, default: LEDGER_DEFAULT_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(LEDGER_MAX_LIMIT)
+  limit?: number;
+}
+
+export class OwnershipLedgerQueryDto extends OwnerPageDto {
   @ApiPropertyOptional({
     description:
       'Start of the half-open period [from, to) on business time: a date (midnight in tz) or an ' +
@@ -62,31 +73,15 @@ export class OwnershipLedgerQueryDto extends OwnerScopeDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: LEDGER_MAX_LIMIT, default: LEDGER_DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(LEDGER_MAX_LIMIT)
-  limit?: number;
 }
 
-export class OwnershipBookQueryDto extends OwnerScopeDto {
+export class OwnershipBookQueryDto extends OwnerPageDto {
   @ApiProperty({
     description: 'The instant: ISO 8601 with an offset or Z, or a date (midnight in tz)',
     example: '2026-03-01T00:00:00Z',
   })
   @IsISO8601({ strict: true })
   at!: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: LEDGER_MAX_LIMIT, default: LEDGER_DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(LEDGER_MAX_LIMIT)
-  limit?: number;
 
   @ApiPropertyOptional({
     description: 'The `next` cursor of the page before (also in its Link header, rel="next")',
