@@ -11,6 +11,21 @@ const EVENTS_PER_APPEND = 3;
 // One business time for all: concurrent writers to the shared stream must not trip the occurredAt order rule.
 const occurredAt = '2026-03-01T09:00:00.000Z';
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** The pipe to the parent is non-blocking: when a busy parent lets it fill up, wait and retry. */
+function writeLine(line: string): void {
+  for (;;) {
+    try {
+      writeSync(1, line);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
 async function appendForever(file: string, writer: number): Promise<void> {
   const store = SqliteEventStore.open({ file, synchronous: 'FULL', busyTimeoutMs: 30_000 });
   let ownRevision: number | 'no_stream' = 'no_stream';
@@ -26,13 +41,12 @@ async function appendForever(file: string, writer: number): Promise<void> {
         $causationId: `${writer}-${append}`,
       },
     }));
-    writeSync(1, `begin ${writer} ${append}\n`);
+    writeLine(`begin ${writer} ${append}\n`);
     const result = await store.append(stream, events, {
       expectedRevision: shared ? 'any' : ownRevision,
     });
     if (!shared) ownRevision = result.nextExpectedRevision;
-    writeSync(
-      1,
+    writeLine(
       `ack ${writer} ${append} ${stream} ${result.nextExpectedRevision} ${result.position}\n`,
     );
   }
