@@ -223,34 +223,41 @@ async function inStageNow(
       }
       continue;
     }
-    const ages = emptyAges();
-    for (const bucket of AGE_BUCKETS) {
-      const enteredAt: Record<string, string> = {};
-      if (bucket.upperDays !== Infinity) enteredAt.gte = daysBefore(now, bucket.upperDays);
-      if (bucket.lowerDays !== 0) enteredAt.lt = daysBefore(now, bucket.lowerDays);
-      const n = await store.count(collection, { ...where, enteredAt });
-      ages[bucket.key] = n;
-      ages.deals += n;
-    }
-    if (ages.deals > 0) {
-      const [oldest] = await store.find(collection, {
-        where,
-        sort: [['enteredAt', 'asc']],
-        limit: 1,
-      });
-      ages.oldestAgeSeconds = ageSeconds(oldest.enteredAt as string, now);
-    }
+    const ages = await agesWhere(store, collection, where, now);
     result.get(selection.pickAs ?? ALL_GROUP)!.set(stage.key, ages);
   }
-  if (grouped) {
-    return new Map([...result.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return grouped ? byKey(result) : result;
+}
+
+const byKey = <V>(map: Map<string, V>): Map<string, V> =>
+  new Map([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** Open stays matching `where`, by age bucket (index range counts) and the oldest entry. */
+async function agesWhere(
+  store: ReadStore,
+  stays: string,
+  where: Record<string, FieldCondition>,
+  now: Date,
+): Promise<Ages> {
+  const ages = emptyAges();
+  for (const bucket of AGE_BUCKETS) {
+    const enteredAt: Record<string, string> = {};
+    if (bucket.upperDays !== Infinity) enteredAt.gte = daysBefore(now, bucket.upperDays);
+    if (bucket.lowerDays !== 0) enteredAt.lt = daysBefore(now, bucket.lowerDays);
+    const n = await store.count(stays, { ...where, enteredAt });
+    ages[bucket.key] = n;
+    ages.deals += n;
   }
-  return result;
+  if (ages.deals > 0) {
+    const [oldest] = await store.find(stays, { where, sort: [['enteredAt', 'asc']], limit: 1 });
+    ages.oldestAgeSeconds = ageSeconds(oldest.enteredAt as string, now);
+  }
+  return ages;
 }
 
 /**
  * Grouped by a dimension, no filter: the groups and their deals per stage from `open_counts`, then
- * per group and stage how many entered before each age bound, and the oldest, by index.
+ * per group and stage its ages and oldest entry by index, as without a group.
  */
 async function byGroupNow(
   store: ReadStore,
@@ -265,31 +272,11 @@ async function byGroupNow(
   const result = new Map<string, Map<string, Ages>>();
   for (const { value, stage, count } of counts) {
     if (!shown.has(stage) || count <= 0) continue;
-    const where = { [dim]: value, stage };
-    // Deals that entered before each bucket's lower age bound, youngest bound first.
-    const older: number[] = [];
-    for (const bucket of AGE_BUCKETS.slice(1)) {
-      older.push(
-        await store.count(stays, {
-          ...where,
-          enteredAt: { lt: daysBefore(now, bucket.lowerDays) },
-        }),
-      );
-    }
-    const [oldest] = await store.find(stays, { where, sort: [['enteredAt', 'asc']], limit: 1 });
-    const ages: Ages = {
-      deals: count,
-      age_0_7d: count - older[0],
-      age_7_30d: older[0] - older[1],
-      age_30_90d: older[1] - older[2],
-      age_over_90d: older[2],
-      oldestAgeSeconds: oldest ? ageSeconds(oldest.enteredAt as string, now) : null,
-    };
     const perStage = result.get(value) ?? new Map<string, Ages>();
-    perStage.set(stage, ages);
+    perStage.set(stage, await agesWhere(store, stays, { [dim]: value, stage }, now));
     result.set(value, perStage);
   }
-  return new Map([...result.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return byKey(result);
 }
 
 const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * DAY).toISOString();
