@@ -138,6 +138,32 @@ export class AccountKeys {
     );
   }
 
+  /**
+   * The account's contact with this email. While another request that claimed the email for this
+   * account is still adding its contact, waits for it: a second contact with that email would be
+   * refused by the account a moment later.
+   */
+  async contactFor(
+    accountId: string,
+    email: string,
+    key: DedupKey,
+    origin: KeyOrigin,
+  ): Promise<string | undefined> {
+    const deadline = Date.now() + PENDING_WAIT_MS;
+    for (;;) {
+      const contactId = await this.contactWith(accountId, email);
+      if (contactId) return contactId;
+      const holding = await currentHolding(this.store, key.kind, key.hash);
+      const addedElsewhere =
+        holding.ownerStream === `account-${accountId}` &&
+        holding.causationId !== origin.commandId &&
+        !stale(holding);
+      if (!addedElsewhere) return undefined;
+      if (Date.now() > deadline) throw new KeyPendingError(key.field);
+      await sleep(POLL_MS);
+    }
+  }
+
   private async claimOne(
     accountId: string,
     key: DedupKey,

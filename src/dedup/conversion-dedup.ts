@@ -49,13 +49,20 @@ export class ConversionDedup {
       return { details, claimed: { accountId: targets.accountId, keys: claim.reserved } };
 
     const { accountId } = claim.conflict;
-    const contactId = email ? await this.keys.contactWith(accountId, email) : undefined;
-    const emailKeys = contactId ? [] : keys.filter((key) => key.kind === 'email');
-    // The new contact's email leads to its account from now on; another holder keeps its key.
-    const emailClaim = await this.keys.claim(accountId, emailKeys, envelope).catch((error) => {
-      if (error instanceof KeyPendingError) return { reserved: [] };
-      throw error;
-    });
+    const emailKey = keys.find((key) => key.kind === 'email');
+    // The email is claimed for the account before its contact is looked for: of two conversions
+    // attaching the same buyer, one claims it and adds the contact, the other waits for that contact.
+    const emailClaim = emailKey
+      ? await this.keys.claim(accountId, [emailKey], envelope).catch((error) => {
+          // Another account being written holds the email; this contact is still new here.
+          if (error instanceof KeyPendingError) return { reserved: [] };
+          throw error;
+        })
+      : { reserved: [] };
+    const contactId =
+      email && emailKey
+        ? await this.keys.contactFor(accountId, email, emailKey, envelope)
+        : undefined;
     const { newAccount: _newAccount, ...rest } = details;
     return {
       details: {

@@ -17,6 +17,8 @@ export interface Holding {
   ownerStream?: string;
   recordedAt?: string;
   occurredAt?: string;
+  /** The command that wrote the last claim or release. */
+  causationId?: string;
 }
 
 export async function currentHolding(
@@ -35,6 +37,7 @@ export async function currentHolding(
     ...(held && { ownerStream: (last.data as unknown as KeyReservation).ownerStream }),
     recordedAt: last.recordedAt,
     occurredAt: last.metadata.occurredAt,
+    causationId: last.metadata.$causationId,
   };
 }
 

@@ -86,6 +86,41 @@ describe('dedup by exact keys (email, web domain)', () => {
     }
   });
 
+  it('waits for the contact that a simultaneous conversion of the same buyer is still adding', async () => {
+    // The moment the race opens: another request has registered the account and claimed the
+    // buyer's email for it, and has not yet added the contact with that email.
+    const inquirer = { name: 'Mira Kuhn', email: 'mira.kuhn@kuhn-ventile.de', country: 'DE' };
+    const accountId = (
+      await rep.post('/api/accounts', registration('Kuhn Ventile GmbH', 'kuhn-ventile.de'))
+    ).body.id;
+    const accountKeys = running.app.get(AccountKeys);
+    const claimed = await accountKeys.claim(
+      accountId,
+      accountKeys.keysOf({ email: inquirer.email }),
+      { commandId: 'dedup-other-conversion', actor: { userId: REP, role: 'rep' } },
+    );
+    expect(claimed.reserved).toHaveLength(1);
+
+    const leadId = await lead(inquirer);
+    const converting = rep.post(`/api/leads/${leadId}/convert`, {
+      newAccount: company('Kuhn Ventile GmbH', 'kuhn-ventile.de'),
+      deal: deal('Ball valves'),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const added = await rep.post(`/api/accounts/${accountId}/contacts`, {
+      name: inquirer.name,
+      email: inquirer.email,
+      role: 'purchasing',
+    });
+    expect(added.status).toBe(201);
+
+    const converted = await converting;
+    expect(converted.status).toBe(201);
+    expect(converted.body).toMatchObject({ accountId, contactId: added.body.contactId });
+    const account = (await rep.get(`/api/accounts/${accountId}`)).body.state;
+    expect(Object.keys(account.contacts)).toEqual([added.body.contactId]);
+  });
+
   it('continues a conversion whose keys a first attempt claimed before failing', async () => {
     const inquirer = { name: 'Jan Berg', email: 'jan@berg-valves.nl', country: 'NL' };
     const leadId = await lead(inquirer);
