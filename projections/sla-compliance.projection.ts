@@ -2,6 +2,8 @@ import { regionOf } from '../domain/shared/regions';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import type { ReadDocument } from '../src/read-store/read-store.port';
 import { DocumentRef, Projection, ProjectionView, streamId } from './projection';
+import { rollupCollections } from './shared/rollup';
+import { SLA_TALLIES, tallyRun } from './sla-compliance-tallies';
 import {
   applyMembership,
   MEMBERSHIP_COLLECTIONS,
@@ -12,7 +14,8 @@ import {
 /**
  * SLA compliance (issue #7 §4), from the SLA saga's automation log: one document per clock run
  * (a handover with `restart` ends a run and starts the next), with its deadline, the rungs that
- * fired, the breach, and how it ended. Reports count runs by the time they started.
+ * fired, the breach, and how it ended. Reports count runs by the time they started, from the
+ * counters in `sla-compliance-tallies.ts`.
  */
 
 export const SLA_COMPLIANCE = 'sla-compliance';
@@ -124,7 +127,7 @@ function caseFor(event: RecordedEvent): SlaCaseDocument {
 
 export const slaComplianceProjection: Projection = {
   name: SLA_COMPLIANCE,
-  version: 1,
+  version: 2,
   collections: [
     {
       name: SLA_RUNS,
@@ -134,6 +137,7 @@ export const slaComplianceProjection: Projection = {
       ],
     },
     { name: SLA_CASES },
+    ...rollupCollections(SLA_TALLIES),
     ...MEMBERSHIP_COLLECTIONS,
   ],
   eventTypes: ['InquiryReceived', 'AutomationDecisionRecorded', ...MEMBERSHIP_EVENT_TYPES],
@@ -190,7 +194,8 @@ export const slaComplianceProjection: Projection = {
         rungs: [],
       };
       run.id = `${leadId}:${clock}:${run.startedAt}`;
-      save(view, doc, clock, run);
+      // The same run scheduled again replaces itself, counts included.
+      save(view, doc, clock, run, open?.id === run.id ? open : undefined);
       return;
     }
     if (!open) return;
@@ -234,7 +239,7 @@ export const slaComplianceProjection: Projection = {
     } else {
       return;
     }
-    save(view, doc, clock, run);
+    save(view, doc, clock, run, open);
   },
 };
 
@@ -243,9 +248,11 @@ function save(
   doc: SlaCaseDocument,
   clock: SlaClockName,
   run: SlaRunFact,
+  before: SlaRunFact | undefined,
 ): void {
   const judged: SlaRunFact = { ...run, outcome: outcomeOf(run) };
   view.put(SLA_RUNS, judged);
+  tallyRun(view, before, judged);
   const open = { ...doc.open };
   if (judged.endedAt === null) open[clock] = judged;
   else delete open[clock];

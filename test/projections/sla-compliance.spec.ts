@@ -5,7 +5,11 @@ import { replaySaga } from '../../sagas/saga-replay';
 import { predictSla } from '../../sagas/sla-prediction';
 import { createSlaEscalationSaga } from '../../sagas/sla-escalation.saga';
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
-import { slaCompliance } from '../../src/reports/sla/sla-compliance.report';
+import { SLA_TALLIES } from '../../projections/sla-compliance-tallies';
+import type { SlaRunFact } from '../../projections/sla-compliance.projection';
+import type { ReportPeriod } from '../../src/reports/report-period';
+import type { ReportGrouping } from '../../src/reports/report-query.dto';
+import { slaCompliance, slaComplianceOfRuns } from '../../src/reports/sla/sla-compliance.report';
 import {
   history,
   ProjectedModel,
@@ -375,6 +379,66 @@ describe('sla-compliance projection and report', () => {
     ).toEqual(predicted.breaches.byRep);
   });
 
+  it('answers from its counters exactly what tallying every run of the period answers', async () => {
+    const runs = (await model.find(SLA_RUNS, {})) as SlaRunFact[];
+    const values = (pick: (run: SlaRunFact) => Array<string | null>) => [
+      ...new Set(runs.flatMap(pick).map((value) => value ?? '(none)')),
+    ];
+    const filters = [
+      {},
+      ...values((run) => [run.ownerId, ...run.rungs.map((rung) => rung.ownerId)]).map((owner) => ({
+        owner,
+      })),
+      ...values((run) => [run.teamId, ...run.rungs.map((rung) => rung.teamId)]).map((team) => ({
+        team,
+      })),
+      ...values((run) => [run.channel]).map((channel) => ({ channel })),
+      ...values((run) => [run.region]).map((region) => ({ region })),
+      { team: 'berlin', owner: 'u-anna' },
+    ];
+    const periods: ReportPeriod[] = [
+      PERIOD,
+      // Sub-hour edges, and India's half-hour offset for the calendar groups.
+      { from: new Date(day('09:05')), to: new Date(day('13:35')), tz: 'UTC' },
+      {
+        from: new Date('2026-03-15T18:30:00.000Z'),
+        to: new Date('2026-03-17T18:30:00.000Z'),
+        tz: 'Asia/Kolkata',
+      },
+      {
+        from: new Date('2026-03-01T00:00:00.000Z'),
+        to: new Date('2026-04-01T00:00:00.000Z'),
+        tz: 'UTC',
+      },
+    ];
+    const groupings: Array<ReportGrouping | undefined> = [
+      undefined,
+      'owner',
+      'team',
+      'channel',
+      'region',
+      'day',
+      'week',
+    ];
+    let compared = 0;
+    for (const period of periods)
+      for (const filter of filters)
+        for (const groupBy of groupings) {
+          const query = { clock: 'first_response' as const, filters: filter, groupBy };
+          const fromCounters = await slaCompliance(model.store, model.name, period, query).catch(
+            (error: { code?: string }) => error.code,
+          );
+          if (typeof fromCounters === 'string') continue;
+          expect({ period, query, report: fromCounters }).toEqual({
+            period,
+            query,
+            report: await slaComplianceOfRuns(model.store, model.name, period, query),
+          });
+          compared += 1;
+        }
+    expect(compared).toBeGreaterThan(150);
+  });
+
   it('refuses a product line, which leads do not have', async () => {
     await expect(
       report({ clock: 'first_response', filters: {}, groupBy: 'productLine' }),
@@ -386,6 +450,7 @@ describe('sla-compliance projection and report', () => {
     try {
       const sorted = { sort: [['id', 'asc']] as Array<[string, 'asc']> };
       expect(await other.find(SLA_RUNS, sorted)).toEqual(await model.find(SLA_RUNS, sorted));
+      expect(await other.find(SLA_TALLIES, sorted)).toEqual(await model.find(SLA_TALLIES, sorted));
     } finally {
       await other.close();
     }

@@ -1,19 +1,24 @@
 import { DomainError } from '../../../domain/shared/domain-error';
-import { SLA_RUNS, SlaRunFact, SlaRung } from '../../../projections/sla-compliance.projection';
+import { distributionValue } from '../../../projections/rep-performance.projection';
+import type { SlaClockName, SlaRunFact } from '../../../projections/sla-compliance.projection';
+import {
+  countKey,
+  metSecondsPrefix,
+  rungPrefix,
+  SLA_TALLIES,
+} from '../../../projections/sla-compliance-tallies';
 import type { ReadStore } from '../../read-store/read-store.port';
-import { ratio } from '../people/distribution';
-import { calendarGroups, ReportPeriod } from '../report-period';
+import { selectionOf, Selection, sumGroups, sumSelected } from '../deals/deal-report-selection';
+import { ratio, summarise } from '../people/distribution';
+import type { ReportPeriod } from '../report-period';
 import type { DimensionFilters, ReportGrouping } from '../report-query.dto';
 import type { ReportRow } from '../report-response';
+import type { Sums } from '../rollup-query';
+import { emptyTally, tallyRuns } from './sla-runs-tally';
+
+export { NO_VALUE } from '../../../projections/sla-compliance-tallies';
 
 export type CollectionNames = (logical: string) => string;
-
-/** The group of a run or rung without an owner, team or country. */
-export const NO_VALUE = '(none)';
-const ALL_GROUP = 'all';
-const TIME_UNITS = ['day', 'week', 'month'] as const;
-type TimeUnit = (typeof TIME_UNITS)[number];
-type Dimension = 'owner' | 'team' | 'channel' | 'country' | 'region';
 
 export interface SlaReportQuery {
   clock: SlaRunFact['clock'];
@@ -28,47 +33,27 @@ export interface SlaReport {
   rows: ReportRow[];
 }
 
-interface Tally {
+/** One group's figures. */
+export interface Tally {
   started: number;
   met: number;
   breached: number;
   running: number;
   closed: number;
-  responseSeconds: number[];
+  /** Nearest rank ⌈0.5 n⌉ over the met runs' response seconds. */
+  medianMetSeconds: number | null;
   fired: Map<number, number>;
   suppressed: number;
 }
-
-const emptyTally = (): Tally => ({
-  started: 0,
-  met: 0,
-  breached: 0,
-  running: 0,
-  closed: 0,
-  responseSeconds: [],
-  fired: new Map(),
-  suppressed: 0,
-});
-
-/** The rungs come with the run's origin, but the owner and team they fired on. */
-const runDims = (run: SlaRunFact): Record<Dimension, string> => ({
-  owner: run.ownerId ?? NO_VALUE,
-  team: run.teamId ?? NO_VALUE,
-  channel: run.channel,
-  country: run.country ?? NO_VALUE,
-  region: run.region ?? NO_VALUE,
-});
-const rungDims = (run: SlaRunFact, rung: SlaRung): Record<Dimension, string> => ({
-  ...runDims(run),
-  owner: rung.ownerId ?? NO_VALUE,
-  team: rung.teamId ?? NO_VALUE,
-});
 
 /**
  * SLA compliance of the clock runs started in the period: how they ended (met, breached, still
  * running, closed unjudged), compliance = met ÷ (met + breached), and the ladder rungs that fired
  * by level. Runs count for the owner and team they were judged under (at the deadline of a breach,
  * at the response of a met run); rungs for the owner and team they fired on.
+ *
+ * Answered from the counters (a few dozen bucket documents per group) when the filters fit them:
+ * one dimension, or a team with one of its reps. Other combinations tally the period's runs.
  */
 export async function slaCompliance(
   store: ReadStore,
@@ -83,68 +68,91 @@ export async function slaCompliance(
       query.groupBy === 'productLine' ? 'groupBy' : 'productLine',
     );
   }
-  const runs = (await store.find(names(SLA_RUNS), {
-    where: {
-      clock: query.clock,
-      startedAt: { gte: period.from.toISOString(), lt: period.to.toISOString() },
-    },
-    sort: [['startedAt', 'asc']],
-  })) as SlaRunFact[];
-  const time = (TIME_UNITS as readonly string[]).includes(query.groupBy ?? '')
-    ? (query.groupBy as TimeUnit)
-    : undefined;
-  const dimension = time ? undefined : (query.groupBy as Dimension | undefined);
-  const groups = time ? calendarGroups(period, time) : [];
-  const timeKey = (at: string): string => {
-    const instant = Date.parse(at);
-    return groups.find((g) => g.from.getTime() <= instant && instant < g.to.getTime())!.key;
-  };
-  const matches = (dims: Record<Dimension, string>) =>
-    (Object.entries(query.filters) as Array<[Dimension, string | undefined]>).every(
-      ([dim, value]) => value === undefined || dims[dim] === value,
-    );
-  const keyOf = (dims: Record<Dimension, string>, run: SlaRunFact) =>
-    time ? timeKey(run.startedAt) : dimension ? dims[dimension] : ALL_GROUP;
+  const selection = countersCanAnswer(query);
+  if (!selection) return slaComplianceOfRuns(store, names, period, query);
+  const groupColumn = query.groupBy ?? 'scope';
+  const tallies = names(SLA_TALLIES);
+  const [groups, population] = await Promise.all([
+    sumGroups(store, tallies, period, selection),
+    // The level columns are every level seen in the period, whoever the rows are about.
+    sumSelected(store, tallies, period.from, period.to, {}),
+  ]);
+  const levels = levelsOf([...population.values()][0], query.clock);
+  const rows = groups
+    .map(({ group, sums }) => ({ group, tally: tallyOf(sums, query.clock) }))
+    .filter(({ tally }) => selection.time !== undefined || !isEmpty(tally))
+    .map(({ group, tally }) => rowOf(groupColumn, group, tally, levels));
+  return { levels, groupColumn, rows };
+}
 
-  const tallies = new Map<string, Tally>();
-  const tally = (key: string) => {
-    let found = tallies.get(key);
-    if (!found) tallies.set(key, (found = emptyTally()));
-    return found;
-  };
-  const levels = new Set<number>();
-  for (const run of runs) {
-    const dims = runDims(run);
-    if (matches(dims)) {
-      const t = tally(keyOf(dims, run));
-      t.started += 1;
-      t[run.outcome] += 1;
-      if (run.outcome === 'met' && run.responseSeconds !== null)
-        t.responseSeconds.push(run.responseSeconds);
-    }
-    for (const rung of run.rungs) {
-      levels.add(rung.level);
-      const onRung = rungDims(run, rung);
-      if (!matches(onRung)) continue;
-      const t = tally(keyOf(onRung, run));
-      if (rung.result === 'suppressed') t.suppressed += 1;
-      else t.fired.set(rung.level, (t.fired.get(rung.level) ?? 0) + 1);
-    }
-  }
+/** The same report from every run started in the period: for what the counters cannot answer. */
+export async function slaComplianceOfRuns(
+  store: ReadStore,
+  names: CollectionNames,
+  period: ReportPeriod,
+  query: SlaReportQuery,
+): Promise<SlaReport> {
+  const { tallies, levels, timeKeys } = await tallyRuns(store, names, period, query);
   const sortedLevels = [...levels].sort((a, b) => a - b);
-  const groupColumn = time ?? dimension ?? 'scope';
-  const keys = time ? groups.map((g) => g.key) : [...tallies.keys()].sort();
+  const keys = timeKeys ?? [...tallies.keys()].sort();
+  const groupColumn = query.groupBy ?? 'scope';
   const rows = keys.map((key) =>
     rowOf(groupColumn, key, tallies.get(key) ?? emptyTally(), sortedLevels),
   );
   return { levels: sortedLevels, groupColumn, rows };
 }
 
+/** The counters' selection for the query, or undefined when they keep no bucket for it. */
+function countersCanAnswer(query: SlaReportQuery): Selection | undefined {
+  try {
+    return selectionOf(query.filters, query.groupBy);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'report.filter_combination_unsupported')
+      return undefined;
+    throw error;
+  }
+}
+
+function tallyOf(sums: Sums, clock: SlaClockName): Tally {
+  const fired = new Map<number, number>();
+  let suppressed = 0;
+  for (const [key, amount] of Object.entries(sums)) {
+    if (amount === 0) continue;
+    const level = distributionValue(key, rungPrefix(clock, 'fired'));
+    if (level !== undefined) fired.set(level, amount);
+    else if (distributionValue(key, rungPrefix(clock, 'suppressed')) !== undefined)
+      suppressed += amount;
+  }
+  const count = (name: Parameters<typeof countKey>[1]) => sums[countKey(clock, name)] ?? 0;
+  return {
+    started: count('started'),
+    met: count('met'),
+    breached: count('breached'),
+    running: count('running'),
+    closed: count('closed'),
+    medianMetSeconds: summarise(sums, metSecondsPrefix(clock)).median,
+    fired,
+    suppressed,
+  };
+}
+
+const isEmpty = (t: Tally) =>
+  t.started === 0 && t.suppressed === 0 && [...t.fired.values()].every((n) => n === 0);
+
+function levelsOf(sums: Sums | undefined, clock: SlaClockName): number[] {
+  const levels = new Set<number>();
+  for (const [key, amount] of Object.entries(sums ?? {})) {
+    if (amount === 0) continue;
+    const level =
+      distributionValue(key, rungPrefix(clock, 'fired')) ??
+      distributionValue(key, rungPrefix(clock, 'suppressed'));
+    if (level !== undefined) levels.add(level);
+  }
+  return [...levels].sort((a, b) => a - b);
+}
+
 function rowOf(column: string, key: string, t: Tally, levels: number[]): ReportRow {
   const judged = t.met + t.breached;
-  const sorted = [...t.responseSeconds].sort((a, b) => a - b);
-  const rank = (share: number) =>
-    sorted.length ? sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)] : null;
   return {
     [column]: key,
     started: t.started,
@@ -154,7 +162,7 @@ function rowOf(column: string, key: string, t: Tally, levels: number[]): ReportR
     running: t.running,
     closed: t.closed,
     compliance: ratio(t.met, judged),
-    medianMetSeconds: rank(0.5),
+    medianMetSeconds: t.medianMetSeconds,
     ...Object.fromEntries(levels.map((level) => [`level${level}Fired`, t.fired.get(level) ?? 0])),
     rungsSuppressed: t.suppressed,
   };
