@@ -27,6 +27,8 @@ import { DocumentRef, Projection, ProjectionView, streamId } from './projection'
  */
 export const DEAL_TIMELINE = 'deal-timeline';
 export const TIMELINES = 'timelines';
+/** Compact per-deal timelines with the keys point-in-time queries select deals by: see DealSpan. */
+export const SPANS = 'spans';
 export const VERSIONS = 'versions';
 export const TEAMS = 'teams';
 
@@ -69,6 +71,91 @@ export interface DealTimeline extends ReadDocument, DealFacts {
   settledAt: string | null;
   settledKnown: string | null;
   changes: TimelineChange[];
+}
+
+/**
+ * A deal's timeline in the compact form point-in-time queries fold (src/audit/as-of/deal-span.ts),
+ * with the keys that select the deals a point (asOf T, knownAt K) may need:
+ * - `openedAt` / `firstKnown`: when the deal was opened, and when that was recorded;
+ * - `settledAt` / `settledKnown`: the latest closing and when it was recorded (null while open);
+ * - `openClass`: for a closed deal, the size class c of its business span settledAt − openedAt
+ *   (the smallest c ≥ 0 with span < 2^c hours, at most SPAN_CLASSES − 1). A deal with
+ *   openedAt ≤ T < settledAt of class c < SPAN_CLASSES − 1 has settledAt in (T, T + 2^c h): one
+ *   index range per class finds them all, and no more than about twice as many;
+ * - `knownClass`: the same for the known span settledKnown − firstKnown; null when that span is
+ *   empty (a deal recorded closed at once is never open as known at any K).
+ * `c` is the changes as a flat list of ops [at, known, op, value, …] (times in epoch ms; see
+ * SpanOp); the ops of one change share its times and come in the order dealAt applies them.
+ */
+export interface DealSpan extends ReadDocument, DealFacts {
+  status: DealStatus;
+  firstKnown: string;
+  settledAt: string | null;
+  settledKnown: string | null;
+  openClass: number | null;
+  knownClass: number | null;
+  c: Array<number | string | null>;
+}
+
+/** The op codes of DealSpan.c. */
+export const SpanOp = {
+  stage: 0,
+  owner: 1,
+  amount: 2,
+  closeDate: 3,
+  shipMonth: 4,
+  /** status won; value: the won amount (null when the event had none). */
+  won: 5,
+  lost: 6,
+  /** status open again (reopened); the stage comes as its own op before it. */
+  reopened: 7,
+} as const;
+
+export const SPAN_CLASSES = 25;
+export const SPAN_UNIT_MS = 60 * 60 * 1000;
+
+/** The size class of a span in ms: the smallest c ≥ 0 with span < 2^c hours, capped. */
+export function spanClass(ms: number): number {
+  let c = 0;
+  while (c < SPAN_CLASSES - 1 && ms >= 2 ** c * SPAN_UNIT_MS) c++;
+  return c;
+}
+
+/** The ops of one change, in the order dealAt applies its fields. */
+function spanOps(change: TimelineChange, first: boolean): Array<number | string | null> {
+  const at = Date.parse(change.at);
+  const known = Date.parse(change.known);
+  const ops: Array<number | string | null> = [];
+  const add = (op: number, value: number | string | null) => ops.push(at, known, op, value);
+  if (change.owner !== undefined) add(SpanOp.owner, change.owner);
+  if (change.amount !== undefined) add(SpanOp.amount, change.amount);
+  if (change.closeDate !== undefined) add(SpanOp.closeDate, change.closeDate);
+  if (change.shipMonth !== undefined) add(SpanOp.shipMonth, change.shipMonth);
+  if (change.stage !== undefined) add(SpanOp.stage, change.stage);
+  // The opening change's status is the initial one, never applied as a change.
+  if (change.status !== undefined && !first) {
+    if (change.status === 'won') add(SpanOp.won, change.wonAmount ?? null);
+    else add(change.status === 'lost' ? SpanOp.lost : SpanOp.reopened, null);
+  }
+  return ops;
+}
+
+/** The compact form of a timeline. */
+export function spanOf(timeline: DealTimeline): DealSpan {
+  const { changes, settledAt, settledKnown, ...rest } = timeline;
+  const firstKnown = changes[0].known;
+  const openClass =
+    settledAt === null ? null : spanClass(Date.parse(settledAt) - Date.parse(rest.openedAt));
+  const knownSpan = settledKnown === null ? 0 : Date.parse(settledKnown) - Date.parse(firstKnown);
+  return {
+    ...rest,
+    firstKnown,
+    settledAt,
+    settledKnown,
+    openClass,
+    knownClass: knownSpan > 0 ? spanClass(knownSpan) : null,
+    c: changes.flatMap((change, index) => spanOps(change, index === 0)),
+  };
 }
 
 /** Every version of a stage or FX policy, with when it came into force and became known. */
@@ -159,7 +246,11 @@ function applyDealEvent(event: RecordedEvent, view: ProjectionView): void {
   const id = streamId(event);
   const known = view.get<DealTimeline>(TIMELINES, id);
   if (event.type === 'DealOpened') {
-    if (!known) view.put(TIMELINES, opened(event));
+    if (!known) {
+      const timeline = opened(event);
+      view.put(TIMELINES, timeline);
+      view.put(SPANS, spanOf(timeline));
+    }
     return;
   }
   const next = change(event);
@@ -172,6 +263,7 @@ function applyDealEvent(event: RecordedEvent, view: ProjectionView): void {
     timeline.settledKnown = closed ? next.known : null;
   }
   view.put(TIMELINES, timeline);
+  view.put(SPANS, spanOf(timeline));
 }
 
 function applyPolicy(event: RecordedEvent, view: ProjectionView): void {
@@ -217,11 +309,21 @@ function applyMembership(event: RecordedEvent, view: ProjectionView): void {
 
 export const dealTimelineProjection: Projection = {
   name: DEAL_TIMELINE,
-  version: 1,
+  version: 2,
   collections: [
     {
       name: TIMELINES,
       indexes: [['status', 'openedAt'], ['status', 'settledAt'], ['settledAt'], ['settledKnown']],
+    },
+    {
+      name: SPANS,
+      indexes: [
+        ['status', 'openedAt'],
+        ['status', 'firstKnown'],
+        ['status', 'settledAt'],
+        ['openClass', 'settledAt'],
+        ['knownClass', 'settledKnown'],
+      ],
     },
     { name: VERSIONS },
     { name: TEAMS },

@@ -16,7 +16,8 @@ import {
   TeamSpan,
 } from '../../../projections/shared/forecast-contribution';
 import { ALL } from '../../../projections/shared/rollup';
-import { DealAt, dealAt, knownBy, timelinesAt } from '../../audit/as-of/deal-at';
+import { DealAt, knownBy } from '../../audit/as-of/deal-at';
+import { dealAtSpan, spansAt } from '../../audit/as-of/deal-span';
 import { TimePoint } from '../../audit/as-of/time-point';
 import { ReadStore } from '../../read-store/read-store.port';
 import { Sums, UnsupportedFilterError } from '../rollup-query';
@@ -48,9 +49,9 @@ export async function forecastKnownAt(
   const point: TimePoint = { asOf: query.asOf, knownAt: query.knownAt };
   const asOf = query.asOf.toISOString();
   const firstMonth = query.months[0] ? `${query.months[0]}-01T00:00:00.000Z` : asOf;
-  const timelines = await timelinesAt(store, collection, point, firstMonth);
-  const deals = timelines
-    .map((timeline) => dealAt(timeline, point))
+  const candidates = await spansAt(store, collection, point, firstMonth);
+  const deals = candidates
+    .map((span) => dealAtSpan(span, point))
     .filter((deal): deal is DealAt => deal !== undefined && deal.status !== 'lost');
 
   const policyIds = [...new Set([FX_POLICY_ID, ...deals.map((deal) => deal.stagePolicy)])];

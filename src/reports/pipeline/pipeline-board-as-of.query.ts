@@ -5,7 +5,8 @@ import {
   PolicyVersions,
 } from '../../../projections/deal-timeline.projection';
 import { ACCOUNTS } from '../../../projections/pipeline-board.projection';
-import { DealAt, dealAt, knownInForce, timelinesAt } from '../../audit/as-of/deal-at';
+import { DealAt, knownInForce } from '../../audit/as-of/deal-at';
+import { dealAtSpan, spansAt } from '../../audit/as-of/deal-span';
 import { TimePoint } from '../../audit/as-of/time-point';
 import { ReadStore } from '../../read-store/read-store.port';
 import {
@@ -55,14 +56,14 @@ export async function pipelineBoardAsOf(
     return { report: 'pipeline', columns: [], owners: [], rows: [], ...echo };
   }
   const scope = query.scope === 'all' ? undefined : new Set(query.scope);
-  const [timelines, policy] = await Promise.all([
-    timelinesAt(store, collections.timeline, point),
+  const [spans, policy] = await Promise.all([
+    spansAt(store, collections.timeline, point),
     store.get(collections.timeline(VERSIONS), BOARD_STAGE_POLICY) as Promise<
       PolicyVersions | undefined
     >,
   ]);
-  const open = timelines
-    .map((timeline) => dealAt(timeline, point))
+  const open = spans
+    .map((span) => dealAtSpan(span, point))
     .filter(
       (deal): deal is DealAt =>
         deal !== undefined &&

@@ -105,7 +105,11 @@ export async function slaComplianceOfRuns(
 /** The counters' selection for the query, or undefined when they keep no bucket for it. */
 function countersCanAnswer(query: SlaReportQuery): Selection | undefined {
   try {
-    return selectionOf(query.filters, query.groupBy);
+    const selection = selectionOf(query.filters, query.groupBy);
+    const { filter, groupBy } = selection;
+    const teamPerRep = filter?.dim === 'team' && groupBy === 'owner';
+    // Buckets keep one dimension each: a filter on one cannot be grouped by another.
+    return !filter || !groupBy || filter.dim === groupBy || teamPerRep ? selection : undefined;
   } catch (error) {
     if (error instanceof DomainError && error.code === 'report.filter_combination_unsupported')
       return undefined;
