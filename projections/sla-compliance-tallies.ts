@@ -1,6 +1,6 @@
 import type { ProjectionView } from './projection';
 import { distributionKey } from './rep-performance.projection';
-import { addToRollup, Dimensions, removeFromRollup } from './shared/rollup';
+import { addToRollup, Dimensions, OwnerPairs, removeFromRollup } from './shared/rollup';
 import type { SlaClockName, SlaRunFact, SlaRung } from './sla-compliance.projection';
 
 /**
@@ -10,6 +10,9 @@ import type { SlaClockName, SlaRunFact, SlaRung } from './sla-compliance.project
  * them again, so every bucket holds the runs as they stand now.
  */
 export const SLA_TALLIES = 'tallies';
+
+/** Also filed per owner, so "one channel (country, region), by rep" and a rep's own view read buckets. */
+export const SLA_OWNER_PAIRS: OwnerPairs = ['channel', 'country', 'region'];
 
 /** The group of a run or rung without an owner, team or country. */
 export const NO_VALUE = '(none)';
@@ -57,11 +60,19 @@ export function tallyRun(view: ProjectionView, before: SlaRunFact | undefined, r
     const was = runAmounts(before);
     const wasDims = runDimensions(before);
     if (!sameEntries(was, amounts) || !sameEntries(wasDims, dims)) {
-      removeFromRollup(view, SLA_TALLIES, before.startedAt, wasDims, was, before.id);
-      addToRollup(view, SLA_TALLIES, run.startedAt, dims, amounts, run.id);
+      removeFromRollup(
+        view,
+        SLA_TALLIES,
+        before.startedAt,
+        wasDims,
+        was,
+        before.id,
+        SLA_OWNER_PAIRS,
+      );
+      addToRollup(view, SLA_TALLIES, run.startedAt, dims, amounts, run.id, SLA_OWNER_PAIRS);
     }
   } else {
-    addToRollup(view, SLA_TALLIES, run.startedAt, dims, amounts, run.id);
+    addToRollup(view, SLA_TALLIES, run.startedAt, dims, amounts, run.id, SLA_OWNER_PAIRS);
   }
   // Rungs only ever join a run; each counts once, under the run's start.
   for (let index = before?.rungs.length ?? 0; index < run.rungs.length; index++) {
@@ -73,6 +84,7 @@ export function tallyRun(view: ProjectionView, before: SlaRunFact | undefined, r
       rungDimensions(run, rung),
       { [distributionKey(rungPrefix(run.clock, rung.result), rung.level)]: 1 },
       `${run.id}|rung|${index}`,
+      SLA_OWNER_PAIRS,
     );
   }
 }

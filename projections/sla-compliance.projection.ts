@@ -127,7 +127,7 @@ function caseFor(event: RecordedEvent): SlaCaseDocument {
 
 export const slaComplianceProjection: Projection = {
   name: SLA_COMPLIANCE,
-  version: 2,
+  version: 3,
   collections: [
     {
       name: SLA_RUNS,

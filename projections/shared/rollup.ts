@@ -44,11 +44,12 @@ export function addToRollup(
   dims: Dimensions,
   amounts: Record<string, number>,
   factId: string,
+  ownerPairs: OwnerPairs = [],
 ): void {
   const when = new Date(at);
   for (const level of BUCKET_LEVELS) {
     const start = bucketStart(level, when);
-    for (const [dim, value] of dimensionKeys(dims)) {
+    for (const [dim, value] of dimensionKeys(dims, ownerPairs)) {
       view.increment(name, `${dim}|${value}|${level}|${start}`, amounts, {
         dim,
         value,
@@ -68,12 +69,13 @@ export function removeFromRollup(
   dims: Dimensions,
   amounts: Record<string, number>,
   factId: string,
+  ownerPairs: OwnerPairs = [],
 ): void {
   const when = new Date(at);
   const negated = Object.fromEntries(Object.entries(amounts).map(([k, v]) => [k, -v]));
   for (const level of BUCKET_LEVELS) {
     const start = bucketStart(level, when);
-    for (const [dim, value] of dimensionKeys(dims)) {
+    for (const [dim, value] of dimensionKeys(dims, ownerPairs)) {
       view.increment(name, `${dim}|${value}|${level}|${start}`, negated, {
         dim,
         value,
@@ -85,19 +87,34 @@ export function removeFromRollup(
   view.delete(factsCollection(name), factId);
 }
 
-/** The dimension values a measurement is filed under: the population, each dimension, team.owner. */
-export function dimensionKeys(dims: Dimensions): Array<[string, string]> {
+/**
+ * Dimensions a rollup also files per owner within each value (dimension `<dim>=<value>.owner`,
+ * value the owner), so a report can filter by one of them and group by rep. The team always is,
+ * as `team.owner` = `<team>|<owner>` (a team lead's view).
+ */
+export type OwnerPairs = readonly ReportDimension[];
+
+/** The dimension values a measurement is filed under: the population, each dimension, per owner. */
+export function dimensionKeys(
+  dims: Dimensions,
+  ownerPairs: OwnerPairs = [],
+): Array<[string, string]> {
   const keyed: Array<[string, string]> = [[ALL, ALL]];
   for (const dim of REPORT_DIMENSIONS) {
     const value = dims[dim];
     if (value !== undefined) keyed.push([dim, value]);
   }
-  // A team lead's view: their team, per rep. The team is the one at the time of the event.
-  if (dims.team !== undefined && dims.owner !== undefined) {
-    keyed.push([TEAM_OWNER, teamOwnerValue(dims.team, dims.owner)]);
+  if (dims.owner === undefined) return keyed;
+  // The team is the one at the time of the event.
+  if (dims.team !== undefined) keyed.push([TEAM_OWNER, teamOwnerValue(dims.team, dims.owner)]);
+  for (const dim of ownerPairs) {
+    const value = dims[dim];
+    if (value !== undefined) keyed.push([perOwnerDim(dim, value), dims.owner]);
   }
   return keyed;
 }
 
 export const TEAM_OWNER = 'team.owner';
 export const teamOwnerValue = (team: string, owner: string) => `${team}|${owner}`;
+/** The bucket dimension holding one value of `dim` per owner. */
+export const perOwnerDim = (dim: ReportDimension, value: string) => `${dim}=${value}.owner`;

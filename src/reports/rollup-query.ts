@@ -2,6 +2,8 @@ import {
   ALL,
   Dimensions,
   factsCollection,
+  OwnerPairs,
+  perOwnerDim,
   ReportDimension,
   TEAM_OWNER,
   teamOwnerValue,
@@ -12,11 +14,22 @@ import { ReadDocument, ReadStore } from '../read-store/read-store.port';
 export interface RollupQuery {
   from: Date;
   to: Date;
-  /** One dimension filter; with groupBy only the same dimension, or team with groupBy owner. */
+  /**
+   * One dimension filter; with groupBy only the same dimension, or a dimension filed per owner
+   * (team always, `ownerPairs` besides) with groupBy owner.
+   */
   filter?: { dim: ReportDimension; value: string };
   /** Sums per value of this dimension; absent: one total. */
   groupBy?: ReportDimension;
+  /** The dimensions this rollup files per owner besides the team (as given to addToRollup). */
+  ownerPairs?: OwnerPairs;
 }
+
+/** The filter is on a dimension filed per owner, and the groups are reps. */
+export const perRepOf = (query: Omit<RollupQuery, 'from' | 'to'>): boolean =>
+  query.groupBy === 'owner' &&
+  query.filter !== undefined &&
+  (query.filter.dim === 'team' || (query.ownerPairs ?? []).includes(query.filter.dim));
 
 export type Sums = Record<string, number>;
 
@@ -31,13 +44,18 @@ export async function sumRollup(
   collection: string,
   query: RollupQuery,
 ): Promise<Map<string, Sums>> {
-  const teamPerRep = query.filter?.dim === 'team' && query.groupBy === 'owner';
-  if (query.filter && query.groupBy && query.filter.dim !== query.groupBy && !teamPerRep) {
+  const perRep = perRepOf(query);
+  if (query.filter && query.groupBy && query.filter.dim !== query.groupBy && !perRep) {
     throw new UnsupportedFilterError(query.filter.dim, query.groupBy);
   }
   const parts = splitPeriod(query.from, query.to);
   const totals = new Map<string, Sums>();
-  const dim = teamPerRep ? TEAM_OWNER : (query.groupBy ?? query.filter?.dim ?? ALL);
+  const teamPerRep = perRep && query.filter!.dim === 'team';
+  const dim = teamPerRep
+    ? TEAM_OWNER
+    : perRep
+      ? perOwnerDim(query.filter!.dim, query.filter!.value)
+      : (query.groupBy ?? query.filter?.dim ?? ALL);
   const teamPrefix = teamPerRep ? teamOwnerValue(query.filter!.value, '') : '';
   for (const run of parts.runs) {
     const where: Record<string, unknown> = {
@@ -45,12 +63,12 @@ export async function sumRollup(
       level: run.level,
       start: { gte: run.fromStart, lt: run.toStart },
     };
-    if (query.filter && !teamPerRep) where.value = query.filter.value;
+    if (query.filter && !perRep) where.value = query.filter.value;
     const buckets = await store.find(collection, { where: where as never });
     for (const bucket of buckets) {
       const value = bucket.value as string;
       if (teamPerRep && !value.startsWith(teamPrefix)) continue;
-      addSums(totals, groupKey(query, teamPerRep ? value.slice(teamPrefix.length) : value), bucket);
+      addSums(totals, groupKey(query, value.slice(teamPrefix.length)), bucket);
     }
   }
   for (const edge of parts.edges) {

@@ -395,6 +395,10 @@ describe('sla-compliance projection and report', () => {
       ...values((run) => [run.channel]).map((channel) => ({ channel })),
       ...values((run) => [run.region]).map((region) => ({ region })),
       { team: 'berlin', owner: 'u-anna' },
+      { channel: 'alibaba', owner: 'u-anna' },
+      { country: runs[0].country ?? '(none)', owner: runs[0].ownerId ?? '(none)' },
+      { region: runs[0].region ?? '(none)', owner: 'u-carl' },
+      { channel: 'email', country: runs[0].country ?? '(none)' },
     ];
     const periods: ReportPeriod[] = [
       PERIOD,
@@ -416,6 +420,7 @@ describe('sla-compliance projection and report', () => {
       'owner',
       'team',
       'channel',
+      'country',
       'region',
       'day',
       'week',

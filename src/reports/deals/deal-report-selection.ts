@@ -1,5 +1,5 @@
 import { DomainError } from '../../../domain/shared/domain-error';
-import type { ReportDimension } from '../../../projections/shared/rollup';
+import type { OwnerPairs, ReportDimension } from '../../../projections/shared/rollup';
 import type { Principal } from '../../identity/identity-events';
 import type { ReadStore } from '../../read-store/read-store.port';
 import { calendarGroups, ReportPeriod } from '../report-period';
@@ -20,6 +20,8 @@ export interface Selection {
   time?: 'day' | 'week' | 'month';
   pick?: string;
   pickAs?: string;
+  /** The dimensions the rollup files per owner besides the team (see OwnerPairs). */
+  ownerPairs?: OwnerPairs;
 }
 
 const TIME_GROUPINGS = new Set<ReportGrouping>(['day', 'week', 'month']);
@@ -58,27 +60,43 @@ export function scopeFilters(
   return filters;
 }
 
-/** The one filter a rollup can apply, or a 400 naming the combination it cannot. */
-export function selectionOf(filters: DimensionFilters, grouping?: ReportGrouping): Selection {
+/**
+ * The one filter a rollup can apply, or a 400 naming the combination it cannot. An owner beside
+ * the team, or beside a dimension the rollup files per owner (`ownerPairs`), is that dimension's
+ * filter grouped by owner, keeping the one rep.
+ */
+export function selectionOf(
+  filters: DimensionFilters,
+  grouping?: ReportGrouping,
+  ownerPairs: OwnerPairs = [],
+): Selection {
   const time =
     grouping && TIME_GROUPINGS.has(grouping) ? (grouping as Selection['time']) : undefined;
   const groupBy = time ? undefined : (grouping as ReportDimension | undefined);
   const given = (Object.entries(filters) as Array<[ReportDimension, string]>).filter(
     ([, value]) => value !== undefined,
   );
-  if (filters.team !== undefined && filters.owner !== undefined) {
+  const paired =
+    filters.owner === undefined
+      ? undefined
+      : (['team' as const, ...ownerPairs] as ReportDimension[]).find(
+          (dim) => filters[dim] !== undefined,
+        );
+  const pairs = ownerPairs.length > 0 ? { ownerPairs } : {};
+  if (paired !== undefined) {
     if (given.length > 2 || (groupBy !== undefined && groupBy !== 'owner')) {
       throw filterCombinationError(
         'groupBy',
-        'With both team and owner, a report can neither take another filter nor group by anything but owner',
+        `With both ${paired} and owner, a report can neither take another filter nor group by anything but owner`,
       );
     }
     return {
-      filter: { dim: 'team', value: filters.team },
+      filter: { dim: paired, value: filters[paired]! },
       groupBy: 'owner',
       pick: filters.owner,
       pickAs: groupBy === 'owner' ? filters.owner : ALL_GROUP,
       ...(time ? { time } : {}),
+      ...pairs,
     };
   }
   if (given.length > 1) {
@@ -92,6 +110,7 @@ export function selectionOf(filters: DimensionFilters, grouping?: ReportGrouping
     ...(filter ? { filter } : {}),
     ...(groupBy ? { groupBy } : {}),
     ...(time ? { time } : {}),
+    ...pairs,
   };
 }
 
@@ -149,6 +168,7 @@ export async function sumSelected(
       to,
       filter: selection.filter,
       groupBy: selection.groupBy,
+      ownerPairs: selection.ownerPairs,
     });
     if (selection.pick === undefined) return sums;
     const picked = sums.get(selection.pick);

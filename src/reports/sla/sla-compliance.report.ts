@@ -5,6 +5,7 @@ import {
   countKey,
   metSecondsPrefix,
   rungPrefix,
+  SLA_OWNER_PAIRS,
   SLA_TALLIES,
 } from '../../../projections/sla-compliance-tallies';
 import type { ReadStore } from '../../read-store/read-store.port';
@@ -13,7 +14,7 @@ import { ratio, summarise } from '../people/distribution';
 import type { ReportPeriod } from '../report-period';
 import type { DimensionFilters, ReportGrouping } from '../report-query.dto';
 import type { ReportRow } from '../report-response';
-import type { Sums } from '../rollup-query';
+import { perRepOf, Sums } from '../rollup-query';
 import { emptyTally, tallyRuns } from './sla-runs-tally';
 
 export { NO_VALUE } from '../../../projections/sla-compliance-tallies';
@@ -53,7 +54,8 @@ export interface Tally {
  * at the response of a met run); rungs for the owner and team they fired on.
  *
  * Answered from the counters (a few dozen bucket documents per group) when the filters fit them:
- * one dimension, or a team with one of its reps. Other combinations tally the period's runs.
+ * one dimension, grouped by itself, by time or by rep, or one dimension and one rep. Other
+ * combinations tally the period's runs.
  */
 export async function slaCompliance(
   store: ReadStore,
@@ -105,11 +107,12 @@ export async function slaComplianceOfRuns(
 /** The counters' selection for the query, or undefined when they keep no bucket for it. */
 function countersCanAnswer(query: SlaReportQuery): Selection | undefined {
   try {
-    const selection = selectionOf(query.filters, query.groupBy);
+    const selection = selectionOf(query.filters, query.groupBy, SLA_OWNER_PAIRS);
     const { filter, groupBy } = selection;
-    const teamPerRep = filter?.dim === 'team' && groupBy === 'owner';
-    // Buckets keep one dimension each: a filter on one cannot be grouped by another.
-    return !filter || !groupBy || filter.dim === groupBy || teamPerRep ? selection : undefined;
+    // Buckets keep one dimension each (or one per owner): a filter on one cannot be grouped by another.
+    return !filter || !groupBy || filter.dim === groupBy || perRepOf(selection)
+      ? selection
+      : undefined;
   } catch (error) {
     if (error instanceof DomainError && error.code === 'report.filter_combination_unsupported')
       return undefined;
