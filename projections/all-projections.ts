@@ -1,6 +1,5 @@
 import { account360Projection } from './account-360.projection';
 import { channelQualityProjection } from './channel-quality.projection';
-import { correlationIndexProjection } from './correlation-index.projection';
 import { dataQualityProjection } from './data-quality.projection';
 import { dealTimelineProjection } from './deal-timeline.projection';
 import { dealFactsProjection } from './deal-facts.projection';
@@ -32,7 +31,6 @@ export const ALL_PROJECTIONS: Projection[] = [
   account360Projection,
   taskListProjection,
   searchIndexProjection,
-  correlationIndexProjection,
   dealTimelineProjection,
   ownershipLedgerProjection,
   slaComplianceProjection,

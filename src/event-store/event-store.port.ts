@@ -82,6 +82,20 @@ export interface ReadAllOptions {
   filter?: AllFilter;
 }
 
+export interface CorrelatedReadOptions {
+  maxCount?: number;
+  /** Exact event types; absent: every type. */
+  eventTypes?: readonly string[];
+}
+
+/** The events of one correlation id, as {@link EventStore.readCorrelated} answers. */
+export interface CorrelatedEvents {
+  /** In log order. */
+  events: RecordedEvent[];
+  /** Events with this correlation id beyond those returned. */
+  more: number;
+}
+
 export interface SubscribeOptions {
   /** Exclusive checkpoint: delivery starts strictly after it. Absent: from the beginning. */
   after?: string;
@@ -107,6 +121,14 @@ export interface EventStore {
   /** An empty array for a stream that does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * The events whose metadata carries this `$correlationId`, across streams, in log order: the
+   * first `maxCount` (default all) of the `eventTypes` given (default every type), and how many
+   * more of those there are. On EventStoreDB this is the `$bc-<correlationId>` stream of the
+   * server's `$by_correlation_id` system projection, which follows the log with that projection's
+   * lag.
+   */
+  readCorrelated(correlationId: string, options?: CorrelatedReadOptions): Promise<CorrelatedEvents>;
   subscribeToAll(options?: SubscribeOptions): EventSubscription;
   /** Position of the last event in the store, or undefined when it is empty. */
   headPosition(): Promise<string | undefined>;

@@ -319,6 +319,69 @@ export function runEventStoreContract(
       });
     });
 
+    describe('correlated reads', () => {
+      /** EventStoreDB links by correlation id in a system projection, a moment after the append. */
+      async function correlated(id: string, expected: number, maxCount?: number) {
+        // Polls until `expected` events are linked (at once on SQLite).
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const read = await store.readCorrelated(id, maxCount === undefined ? {} : { maxCount });
+          if (read.events.length + read.more >= expected || Date.now() > deadline) return read;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+
+      it('reads the events of one correlation id across streams, in log order, and counts the rest', async () => {
+        const chain = randomUUID();
+        const caused = (type: string): NewEvent => ({
+          type,
+          data: { type },
+          metadata: meta({ $correlationId: chain }),
+        });
+        await store.append(stream('lead-c'), [caused('LeadConverted')], {
+          expectedRevision: 'no_stream',
+        });
+        await store.append(stream('deal-c'), [event('Unrelated')], {
+          expectedRevision: 'no_stream',
+        });
+        await store.append(
+          stream('account-c'),
+          [caused('AccountRegistered'), caused('ContactAdded')],
+          {
+            expectedRevision: 'no_stream',
+          },
+        );
+        await store.append(stream('deal-c'), [caused('DealOpened')], { expectedRevision: 0 });
+
+        const all = await correlated(chain, 4);
+        expect(all.events.map((e) => `${e.streamName.slice(prefix.length)}:${e.type}`)).toEqual([
+          'lead-c:LeadConverted',
+          'account-c:AccountRegistered',
+          'account-c:ContactAdded',
+          'deal-c:DealOpened',
+        ]);
+        expect(all.more).toBe(0);
+        const positions = all.events.map((e) => e.position);
+        expect([...positions].sort(comparePositions)).toEqual(positions);
+        expect(all.events[3]).toMatchObject({
+          revision: 1,
+          data: { type: 'DealOpened' },
+          metadata: { $correlationId: chain },
+        });
+
+        const first = await correlated(chain, 4, 2);
+        expect(first.events.map((e) => e.type)).toEqual(['LeadConverted', 'AccountRegistered']);
+        expect(first.more).toBe(2);
+        const typed = await store.readCorrelated(chain, {
+          maxCount: 1,
+          eventTypes: ['AccountRegistered', 'DealOpened'],
+        });
+        expect(typed.events.map((e) => e.type)).toEqual(['AccountRegistered']);
+        expect(typed.more).toBe(1);
+        expect(await store.readCorrelated(randomUUID())).toEqual({ events: [], more: 0 });
+      });
+    });
+
     describe('subscriptions', () => {
       it('catches up, then goes live in order while appends continue, and stops cleanly', async () => {
         const filter = { streamPrefixes: [prefix] };

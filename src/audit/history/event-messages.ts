@@ -3,7 +3,7 @@ import { formatMajor, Money } from '../../../domain/shared/money';
 /**
  * Events in business language. Each event becomes a message key and its parameters, which any
  * client can render in its own language; EN_MESSAGES renders them in English. Pure: no I/O, no
- * clock, so the correlation-index projection describes linked events with the same words.
+ * clock, so a history describes the events it links to with the same words, from their stored data.
  * Parameters are strings (ids, codes, amounts already formatted); a personal field that is
  * sealed or erased comes through as absent or "[erased]" and is shown as such.
  */

@@ -1,23 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import {
-  CORRELATED_EVENTS,
-  CorrelatedEvent,
-  CORRELATION_INDEX,
-  CORRELATION_TALLIES,
-  CorrelationTally,
-  MAX_CORRELATED,
-} from '../../../projections/correlation-index.projection';
+import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../../../domain/shared/domain-error';
 import { AggregateName } from '../../commands/aggregates';
-import { comparePositions } from '../../event-store/event-store.port';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
 import { currentRequestContext } from '../../http/request-context';
 import { DirectoryFeed } from '../../identity/directory-feed';
 import { Principal } from '../../identity/identity-events';
 import { RecordAccess } from '../../identity/record-access';
-import { ReadModels } from '../../projection-runner/read-models';
-import type { ReadStore } from '../../read-store/read-store.port';
 import { HistoryEntry, RecordReader } from '../../records/record-reader';
 import { CauseView, describeCause } from './cause-messages';
+import { CORRELATED_EVENT_TYPES } from './correlated-event-types';
 import { describeEvent, inEnglish, Message } from './event-messages';
 
 /** Another record's event in the same correlated chain. */
@@ -38,34 +29,36 @@ export interface DescribedHistoryEntry extends HistoryEntry {
   /** The change alone, for clients that render their own language. */
   message: Message;
   causedBy: CauseView;
-  /** Events of other records under the same correlation id, in log order; null while the index is being built. */
-  links: HistoryLink[] | null;
+  /** Events of other records under the same correlation id, in log order. */
+  links: HistoryLink[];
   /** Linked events left out: beyond the limit, or in records the caller may not see. */
   moreLinks: number;
 }
 
-/** The kept events of one correlation id, in log order, and how many more it has. */
+/** The linkable events of one correlation id, in log order, and how many more it has. */
 export interface CorrelationChain {
-  events: CorrelatedEvent[];
+  events: RecordedEvent[];
   more: number;
 }
 
 /** Links shown per entry; the rest are counted. */
 const MAX_LINKS = 50;
-/** Correlated events read per find: correlations are grouped up to this many kept events. */
-const EVENTS_PER_FIND = MAX_CORRELATED * 5;
+/** Events read per correlation id; a bulk import under one request id counts the rest. */
+export const MAX_CORRELATED = 200;
+/** Correlation ids read at once. */
+const CHAINS_AT_ONCE = 20;
 const SCOPED = new Set(['lead', 'account', 'deal', 'task']);
 
 /**
  * GET /api/{leads,accounts,deals}/:id/history: every event of the record, described, with the
  * events it is chained to in other records (a deactivation and the handovers it caused, a
- * conversion and the account and deal it created), found through the correlation index.
+ * conversion and the account and deal it created), found by the event store's correlated read.
  */
 @Injectable()
 export class RecordHistory {
   constructor(
     private readonly records: RecordReader,
-    private readonly readModels: ReadModels,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly feed: DirectoryFeed,
     private readonly access: RecordAccess,
   ) {}
@@ -86,45 +79,51 @@ export class RecordHistory {
       // An automation's reason only names the saga, which the cause already says.
       const unsaid = !entry.reason || /^automation: /.test(entry.reason);
       const reason = unsaid ? '' : `; reason: ${entry.reason}`;
-      const chain = chains?.get(entry.correlationId);
-      const others = (chain?.events ?? []).filter((e) => e.stream !== `${aggregate}-${id}`);
-      const shown = others.filter((e) => visible(e.stream)).slice(0, MAX_LINKS);
+      const chain = chains.get(entry.correlationId);
+      const others = (chain?.events ?? []).filter((e) => e.streamName !== `${aggregate}-${id}`);
+      const shown = others.filter((e) => visible(e.streamName)).slice(0, MAX_LINKS);
       return {
         ...entry,
         summary: `${inEnglish(message, nameOf)} — ${inEnglish(causedBy.message, nameOf)}${reason}`,
         message,
         causedBy,
-        links: chains
-          ? shown.map((e) => {
-              const at = e.stream.indexOf('-');
-              return {
-                aggregate: e.stream.slice(0, at),
-                id: e.stream.slice(at + 1),
-                revision: e.revision,
-                type: e.type,
-                occurredAt: e.occurredAt,
-                summary: inEnglish(e.message, nameOf),
-                message: e.message,
-              };
-            })
-          : null,
+        links: shown.map((e) => {
+          const at = e.streamName.indexOf('-');
+          // Described from the stored data, sealed personal fields unopened: links carry no names.
+          const linked = describeEvent(e.type, e.data);
+          return {
+            aggregate: e.streamName.slice(0, at),
+            id: e.streamName.slice(at + 1),
+            revision: e.revision,
+            type: e.type,
+            occurredAt: e.metadata.occurredAt,
+            summary: inEnglish(linked, nameOf),
+            message: linked,
+          };
+        }),
         moreLinks: others.length - shown.length + (chain?.more ?? 0),
       };
     });
   }
 
-  /** The chains of these correlation ids; undefined while the index is still being built. */
-  private async chains(ids: string[]): Promise<Map<string, CorrelationChain> | undefined> {
-    let events: string;
-    let tallies: string;
-    try {
-      events = this.readModels.collection(CORRELATION_INDEX, CORRELATED_EVENTS);
-      tallies = this.readModels.collection(CORRELATION_INDEX, CORRELATION_TALLIES);
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'projection.not_ready') return undefined;
-      throw error;
+  /** The chains of these correlation ids, a few read at a time. */
+  private async chains(ids: string[]): Promise<Map<string, CorrelationChain>> {
+    const unique = [...new Set(ids)];
+    const chains = new Map<string, CorrelationChain>();
+    for (let from = 0; from < unique.length; from += CHAINS_AT_ONCE) {
+      const batch = unique.slice(from, from + CHAINS_AT_ONCE);
+      const read = await Promise.all(
+        // Reservations, policies and the like share request ids too; only records are linked.
+        batch.map((id) =>
+          this.store.readCorrelated(id, {
+            maxCount: MAX_CORRELATED,
+            eventTypes: CORRELATED_EVENT_TYPES,
+          }),
+        ),
+      );
+      batch.forEach((id, index) => chains.set(id, read[index]));
     }
-    return readCorrelationChains(this.readModels.store, { events, tallies }, ids);
+    return chains;
   }
 
   /**
@@ -132,16 +131,18 @@ export class RecordHistory {
    * account, deal or task only if it is in the caller's scope now, like the record itself.
    */
   private async visibility(
-    chains: Map<string, CorrelationChain> | undefined,
+    chains: Map<string, CorrelationChain>,
     own: string,
   ): Promise<(stream: string) => boolean> {
     const principal = currentRequestContext()?.principal;
-    if (!chains || !principal || principal.role === 'manager' || principal.role === 'system') {
+    if (!principal || principal.role === 'manager' || principal.role === 'system') {
       return () => true;
     }
     const streams = new Set<string>();
     for (const chain of chains.values()) {
-      for (const event of chain.events) if (event.stream !== own) streams.add(event.stream);
+      for (const event of chain.events) {
+        if (event.streamName !== own) streams.add(event.streamName);
+      }
     }
     const allowed = new Set<string>();
     // Bounded: links beyond what one page shows are counted, not checked.
@@ -167,52 +168,4 @@ export class RecordHistory {
       throw error;
     }
   }
-}
-
-/**
- * The chains of these correlation ids, read from the correlation index's physical collections:
- * one getMany for the tallies, then a few finds for the kept events.
- */
-export async function readCorrelationChains(
-  store: ReadStore,
-  collections: { events: string; tallies: string },
-  ids: string[],
-): Promise<Map<string, CorrelationChain>> {
-  const unique = [...new Set(ids)];
-  const counted = (await store.getMany(collections.tallies, unique)) as CorrelationTally[];
-  const chains = new Map<string, CorrelationChain>(
-    counted.map((tally) => [tally.id, { events: [], more: tally.more ?? 0 }]),
-  );
-  // The index keeps at most MAX_CORRELATED events per id, so each find reads a bounded amount.
-  // The store is not asked to sort: an `in` find sorted on another field is not portable.
-  for (const group of groupedByKept(counted, EVENTS_PER_FIND)) {
-    const where = { correlationId: { in: group } };
-    for (const event of (await store.find(collections.events, { where })) as CorrelatedEvent[]) {
-      chains.get(event.correlationId)?.events.push(event);
-    }
-  }
-  for (const chain of chains.values()) {
-    chain.events.sort((a, b) => comparePositions(a.position, b.position));
-  }
-  return chains;
-}
-
-/** Correlation ids in groups whose kept events add up to at most `budget` (one id may exceed it alone). */
-function groupedByKept(tallies: CorrelationTally[], budget: number): string[][] {
-  const groups: string[][] = [];
-  let group: string[] = [];
-  let size = 0;
-  for (const tally of tallies) {
-    const kept = tally.kept ?? 0;
-    if (kept === 0) continue;
-    if (group.length > 0 && size + kept > budget) {
-      groups.push(group);
-      group = [];
-      size = 0;
-    }
-    group.push(tally.id);
-    size += kept;
-  }
-  if (group.length > 0) groups.push(group);
-  return groups;
 }

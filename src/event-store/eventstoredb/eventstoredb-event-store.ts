@@ -22,6 +22,8 @@ import {
 } from '../event-store.errors';
 import {
   AppendResult,
+  CorrelatedEvents,
+  CorrelatedReadOptions,
   EventStore,
   EventSubscription,
   ExpectedRevision,
@@ -135,6 +137,65 @@ export class EventStoreDbEventStore implements EventStore {
       return events.length < limit;
     });
     return events;
+  }
+
+  /**
+   * From the `$bc-<correlationId>` stream of the `$by_correlation_id` system projection (the
+   * server must run system projections with that one started: docker-compose.yml does), resolved
+   * to the linked events. Its revisions follow the log, so its order is log order. With a type
+   * filter every link is resolved to count the matching ones; without, the rest is counted from
+   * the newest link's revision.
+   */
+  async readCorrelated(
+    correlationId: string,
+    options: CorrelatedReadOptions = {},
+  ): Promise<CorrelatedEvents> {
+    const links = `$bc-${correlationId}`;
+    const limit = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
+    const events: RecordedEvent[] = [];
+    let more = 0;
+    let lastLink = -1;
+    try {
+      const read = this.client.readStream(links, {
+        direction: FORWARDS,
+        fromRevision: START,
+        ...(types === undefined && limit !== Number.POSITIVE_INFINITY ? { maxCount: limit } : {}),
+        resolveLinkTos: true,
+      });
+      await scan(read, (resolved) => {
+        if (resolved.link) lastLink = Number(resolved.link.revision);
+        // A link to a deleted event resolves to nothing: it is not an event any more.
+        const event = resolved.event;
+        if (!event || (types && !types.has(event.type))) return true;
+        if (events.length < limit) events.push(toRecordedEvent(event, positionOf(resolved)));
+        else more += 1;
+        return true;
+      });
+      if (types === undefined && events.length >= limit) {
+        more = Math.max(0, ((await this.newestLinkRevision(links)) ?? -1) - lastLink);
+      }
+      return { events, more };
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return { events: [], more: 0 };
+      throw toStoreError(error);
+    }
+  }
+
+  /** The revision of the newest link in a link stream, read without resolving it. */
+  private async newestLinkRevision(links: string): Promise<number | undefined> {
+    let revision: number | undefined;
+    const read = this.client.readStream(links, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    });
+    await scan(read, (resolved) => {
+      const link = resolved.link ?? resolved.event;
+      if (link) revision = Number(link.revision);
+      return false;
+    });
+    return revision;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {

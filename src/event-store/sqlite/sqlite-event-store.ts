@@ -13,6 +13,8 @@ import {
 import {
   AllFilter,
   AppendResult,
+  CorrelatedEvents,
+  CorrelatedReadOptions,
   EventStore,
   EventSubscription,
   ExpectedRevision,
@@ -203,6 +205,27 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = this.decodeAfter(options.after);
     return this.scanAll(after, options.maxCount ?? -1, options.filter).events;
+  }
+
+  async readCorrelated(
+    correlationId: string,
+    options: CorrelatedReadOptions = {},
+  ): Promise<CorrelatedEvents> {
+    return this.guard(() => {
+      const head = this.visibleHead();
+      const types = options.eventTypes;
+      const where =
+        `WHERE json_extract(metadata, '$."$correlationId"') = ? AND position <= ?` +
+        (types ? ` AND type IN (${types.map(() => '?').join(', ')})` : '');
+      const params = [correlationId, head, ...(types ?? [])];
+      const rows = this.statement(
+        `SELECT * FROM events ${where} ORDER BY position ASC LIMIT ?`,
+      ).all(...params, options.maxCount ?? -1) as EventRow[];
+      const { total } = this.statement(`SELECT COUNT(*) AS total FROM events ${where}`).get(
+        ...params,
+      ) as { total: number };
+      return { events: rows.map(toRecordedEvent), more: total - rows.length };
+    });
   }
 
   /** Synchronous page of readAll, used by subscriptions. */

@@ -14,6 +14,9 @@ export function createEventTables(db: Database.Database): void {
       recorded_at  TEXT    NOT NULL,
       UNIQUE (stream, revision)
     );
+    -- readCorrelated: within one correlation id, entries follow the rowid, which is log order.
+    CREATE INDEX IF NOT EXISTS events_by_correlation
+      ON events (json_extract(metadata, '$."$correlationId"'));
   `);
 }
 

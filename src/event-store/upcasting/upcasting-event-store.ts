@@ -1,5 +1,7 @@
 import {
   AppendResult,
+  CorrelatedEvents,
+  CorrelatedReadOptions,
   EventStore,
   EventSubscription,
   ExpectedRevision,
@@ -42,6 +44,14 @@ export class UpcastingEventStore implements EventStore {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readAll(options)).map((e) => this.registry.upcast(e));
+  }
+
+  async readCorrelated(
+    correlationId: string,
+    options?: CorrelatedReadOptions,
+  ): Promise<CorrelatedEvents> {
+    const { events, more } = await this.inner.readCorrelated(correlationId, options);
+    return { events: events.map((e) => this.registry.upcast(e)), more };
   }
 
   subscribeToAll(options?: SubscribeOptions): EventSubscription {
