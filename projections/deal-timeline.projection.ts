@@ -21,9 +21,12 @@ import { DocumentRef, Projection, ProjectionView, streamId } from './projection'
  * at K" fold these compact lists, never the deals' streams (whose activities and quotes they do
  * not need, and whose personal data they would have to decrypt).
  *
- * Which deals a point needs is found by index: those open now, and those whose latest closing
- * happened after T or became known after K. A deal closed by T for good, and known to be by K,
- * cannot be open at (T, K).
+ * Each timeline is kept twice: in full (`timelines`, read for the cards a board shows) and in
+ * the compact form the folds read (`spans`, see DealSpan), which also carries the keys that find
+ * the deals a point needs by index: those open now, and those whose latest closing happened after
+ * T or became known after K, by span size class. A deal closed by T for good, and known to be by
+ * K, cannot be open at (T, K); nor can one opened after T or not known yet at K.
+ * docs/read-models/deal-timeline.md describes the documents.
  */
 export const DEAL_TIMELINE = 'deal-timeline';
 export const TIMELINES = 'timelines';
@@ -77,27 +80,33 @@ export interface DealTimeline extends ReadDocument, DealFacts {
  * A deal's timeline in the compact form point-in-time queries fold (src/audit/as-of/deal-span.ts),
  * with the keys that select the deals a point (asOf T, knownAt K) may need:
  * - `openedAt` / `firstKnown`: when the deal was opened, and when that was recorded;
- * - `settledAt` / `settledKnown`: the latest closing and when it was recorded (null while open);
+ * - `settledAt` / `settledKnown`: the latest closing and when it was recorded (absent while open);
  * - `openClass`: for a closed deal, the size class c of its business span settledAt − openedAt
- *   (the smallest c ≥ 0 with span < 2^c hours, at most SPAN_CLASSES − 1). A deal with
- *   openedAt ≤ T < settledAt of class c < SPAN_CLASSES − 1 has settledAt in (T, T + 2^c h): one
- *   index range per class finds them all, and no more than about twice as many;
- * - `knownClass`: the same for the known span settledKnown − firstKnown; null when that span is
+ *   (the smallest c ≥ 0 with span < 2^(c/2) hours, at most SPAN_CLASSES − 1), as spanClassKey(c).
+ *   A deal with openedAt ≤ T < settledAt of class c < SPAN_CLASSES − 1 has settledAt in
+ *   (T, T + 2^(c/2) h): one index range per class finds them all, and few more (a deal of the
+ *   class lasted at least 2^((c−1)/2) h, so most found were open at T);
+ * - `knownClass`: the same for the known span settledKnown − firstKnown; absent when that span is
  *   empty (a deal recorded closed at once is never open as known at any K).
- * `c` is the changes as a flat list of ops [at, known, op, value, …] (times in epoch ms; see
- * SpanOp); the ops of one change share its times and come in the order dealAt applies them.
+ * `ownerNow` is the owner after every change; `f` the facts the folds need: [stagePolicy,
+ * currency, channel, country, region, productLine] (title and account stay in the full timeline).
+ * `c` is the changes as one string of ops (see encodeSpanOps), so that reading a deal allocates
+ * little: the ops of one change share its times and come in the order dealAt applies its fields.
  */
-export interface DealSpan extends ReadDocument, DealFacts {
+export interface DealSpan extends ReadDocument {
   status: DealStatus;
+  openedAt: string;
   firstKnown: string;
-  settledAt: string | null;
-  settledKnown: string | null;
-  openClass: number | null;
-  knownClass: number | null;
-  c: Array<number | string | null>;
+  settledAt?: string;
+  settledKnown?: string;
+  openClass?: string;
+  knownClass?: string;
+  ownerNow: string | null;
+  f: [string, string, string, string, string, string];
+  c: string;
 }
 
-/** The op codes of DealSpan.c. */
+/** The op codes of DealSpan.c (one digit each). */
 export const SpanOp = {
   stage: 0,
   owner: 1,
@@ -111,51 +120,97 @@ export const SpanOp = {
   reopened: 7,
 } as const;
 
-export const SPAN_CLASSES = 25;
-export const SPAN_UNIT_MS = 60 * 60 * 1000;
+export const SPAN_CLASSES = 49;
+const HOUR_MS = 60 * 60 * 1000;
 
-/** The size class of a span in ms: the smallest c ≥ 0 with span < 2^c hours, capped. */
+/** The upper limit (exclusive) of size class c: 2^(c/2) hours, rounded up to the ms. */
+export const spanClassLimitMs = (c: number): number => Math.ceil(2 ** (c / 2) * HOUR_MS);
+
+/** The size class of a span in ms: the smallest c ≥ 0 with span < spanClassLimitMs(c), capped. */
 export function spanClass(ms: number): number {
   let c = 0;
-  while (c < SPAN_CLASSES - 1 && ms >= 2 ** c * SPAN_UNIT_MS) c++;
+  while (c < SPAN_CLASSES - 1 && ms >= spanClassLimitMs(c)) c++;
   return c;
 }
 
-/** The ops of one change, in the order dealAt applies its fields. */
-function spanOps(change: TimelineChange, first: boolean): Array<number | string | null> {
-  const at = Date.parse(change.at);
-  const known = Date.parse(change.known);
-  const ops: Array<number | string | null> = [];
-  const add = (op: number, value: number | string | null) => ops.push(at, known, op, value);
-  if (change.owner !== undefined) add(SpanOp.owner, change.owner);
-  if (change.amount !== undefined) add(SpanOp.amount, change.amount);
-  if (change.closeDate !== undefined) add(SpanOp.closeDate, change.closeDate);
-  if (change.shipMonth !== undefined) add(SpanOp.shipMonth, change.shipMonth);
-  if (change.stage !== undefined) add(SpanOp.stage, change.stage);
-  // The opening change's status is the initial one, never applied as a change.
-  if (change.status !== undefined && !first) {
-    if (change.status === 'won') add(SpanOp.won, change.wonAmount ?? null);
-    else add(change.status === 'lost' ? SpanOp.lost : SpanOp.reopened, null);
+/** Class keys are strings, so that an equality on them needs no type check of the stored value. */
+export const spanClassKey = (c: number): string => `c${c}`;
+
+export interface SpanOpInput {
+  at: number;
+  known: number;
+  op: number;
+  value: string | number | null;
+}
+
+/**
+ * One string for a list of ops, each `dAt,dKnown,op,value;`: dAt and dKnown are ms after the
+ * previous op's times (the first op's after `at0` / `known0`), op a SpanOp digit, and value empty
+ * for null, a JSON number as JS prints it, or `'` + length + `:` + the string itself (so a string
+ * may hold any character).
+ */
+export function encodeSpanOps(ops: SpanOpInput[], at0: number, known0: number): string {
+  let out = '';
+  let lastAt = at0;
+  let lastKnown = known0;
+  for (const { at, known, op, value } of ops) {
+    const encoded =
+      value === null ? '' : typeof value === 'number' ? String(value) : `'${value.length}:${value}`;
+    out += `${at - lastAt},${known - lastKnown},${op},${encoded};`;
+    lastAt = at;
+    lastKnown = known;
   }
-  return ops;
+  return out;
 }
 
 /** The compact form of a timeline. */
 export function spanOf(timeline: DealTimeline): DealSpan {
-  const { changes, settledAt, settledKnown, ...rest } = timeline;
+  const { changes, settledAt, settledKnown, openedAt } = timeline;
   const firstKnown = changes[0].known;
-  const openClass =
-    settledAt === null ? null : spanClass(Date.parse(settledAt) - Date.parse(rest.openedAt));
-  const knownSpan = settledKnown === null ? 0 : Date.parse(settledKnown) - Date.parse(firstKnown);
-  return {
-    ...rest,
+  const ops: SpanOpInput[] = [];
+  let ownerNow: string | null = null;
+  changes.forEach((change, index) => {
+    const at = Date.parse(change.at);
+    const known = Date.parse(change.known);
+    const add = (op: number, value: number | string | null) => ops.push({ at, known, op, value });
+    if (change.owner !== undefined) {
+      add(SpanOp.owner, change.owner);
+      ownerNow = change.owner;
+    }
+    if (change.amount !== undefined) add(SpanOp.amount, change.amount);
+    if (change.closeDate !== undefined) add(SpanOp.closeDate, change.closeDate);
+    if (change.shipMonth !== undefined) add(SpanOp.shipMonth, change.shipMonth);
+    if (change.stage !== undefined) add(SpanOp.stage, change.stage);
+    // The opening change's status is the initial one, never applied as a change.
+    if (change.status !== undefined && index > 0) {
+      if (change.status === 'won') add(SpanOp.won, change.wonAmount ?? null);
+      else add(change.status === 'lost' ? SpanOp.lost : SpanOp.reopened, null);
+    }
+  });
+  const span: DealSpan = {
+    id: timeline.id,
+    status: timeline.status,
+    openedAt,
     firstKnown,
-    settledAt,
-    settledKnown,
-    openClass,
-    knownClass: knownSpan > 0 ? spanClass(knownSpan) : null,
-    c: changes.flatMap((change, index) => spanOps(change, index === 0)),
+    ownerNow,
+    f: [
+      timeline.stagePolicy,
+      timeline.currency,
+      timeline.channel,
+      timeline.country,
+      timeline.region,
+      timeline.productLine,
+    ],
+    c: encodeSpanOps(ops, Date.parse(openedAt), Date.parse(firstKnown)),
   };
+  if (settledAt !== null && settledKnown !== null) {
+    span.settledAt = settledAt;
+    span.settledKnown = settledKnown;
+    span.openClass = spanClassKey(spanClass(Date.parse(settledAt) - Date.parse(openedAt)));
+    const knownSpan = Date.parse(settledKnown) - Date.parse(firstKnown);
+    if (knownSpan > 0) span.knownClass = spanClassKey(spanClass(knownSpan));
+  }
+  return span;
 }
 
 /** Every version of a stage or FX policy, with when it came into force and became known. */
@@ -309,7 +364,7 @@ function applyMembership(event: RecordedEvent, view: ProjectionView): void {
 
 export const dealTimelineProjection: Projection = {
   name: DEAL_TIMELINE,
-  version: 2,
+  version: 5,
   collections: [
     {
       name: TIMELINES,
@@ -321,6 +376,7 @@ export const dealTimelineProjection: Projection = {
         ['status', 'openedAt'],
         ['status', 'firstKnown'],
         ['status', 'settledAt'],
+        ['firstKnown'],
         ['openClass', 'settledAt'],
         ['knownClass', 'settledKnown'],
       ],

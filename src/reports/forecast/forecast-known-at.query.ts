@@ -16,8 +16,8 @@ import {
   TeamSpan,
 } from '../../../projections/shared/forecast-contribution';
 import { ALL } from '../../../projections/shared/rollup';
-import { DealAt, knownBy } from '../../audit/as-of/deal-at';
-import { dealAtSpan, spansAt } from '../../audit/as-of/deal-span';
+import { knownBy } from '../../audit/as-of/deal-at';
+import { forEachSpanAt, iso, SPAN_FACT, SpanAt, spanAt } from '../../audit/as-of/deal-span';
 import { TimePoint } from '../../audit/as-of/time-point';
 import { ReadStore } from '../../read-store/read-store.port';
 import { Sums, UnsupportedFilterError } from '../rollup-query';
@@ -31,10 +31,13 @@ export interface ForecastKnownAtReport extends ForecastReport {
  * The forecast as of asOf as it could have been computed at knownAt: only deal changes, stage and
  * FX policy versions and team moves recorded by knownAt count. The weighted-forecast read model
  * dates its deltas by business time only, so it cannot leave out what was recorded later; this
- * folds the deal-timeline read model instead: the deals that may be open at the point, or won in
- * the months asked (indexed finds), each weighed by the same contribution function the read model
- * uses, with the versions and teams known by then. Cost grows with the deals open now plus those
- * closed after the point; no event stream is read.
+ * folds the deal-timeline read model instead: the compact timelines (`spans`) of the deals that
+ * may be open at the point, or won in the months asked (indexed finds, see deal-span.ts), each
+ * weighed by the same contribution function the read model uses, with the versions and teams known
+ * by then. Cost grows with the deals open at the point (as known then) plus those won in the
+ * months asked; no event stream is read. Deals are added up in the order their finds return them:
+ * the sums are of integers (minor units and counts), and forecastRows orders groups and fields
+ * itself, so the answer does not depend on that order.
  */
 export async function forecastKnownAt(
   store: ReadStore,
@@ -49,52 +52,79 @@ export async function forecastKnownAt(
   const point: TimePoint = { asOf: query.asOf, knownAt: query.knownAt };
   const asOf = query.asOf.toISOString();
   const firstMonth = query.months[0] ? `${query.months[0]}-01T00:00:00.000Z` : asOf;
-  const candidates = await spansAt(store, collection, point, firstMonth);
-  const deals = candidates
-    .map((span) => dealAtSpan(span, point))
-    .filter((deal): deal is DealAt => deal !== undefined && deal.status !== 'lost');
+  // Each deal's inputs are taken as its find comes back, so the documents need not all be held.
+  const deals: ForecastDeal[] = [];
+  await forEachSpanAt(store, collection, point, firstMonth, (span) => {
+    const deal = spanAt(span, point);
+    if (deal !== undefined && deal.status !== 'lost') deals.push(forecastDeal(deal));
+  });
 
-  const policyIds = [...new Set([FX_POLICY_ID, ...deals.map((deal) => deal.stagePolicy)])];
-  const owners = [...new Set(deals.flatMap((deal) => [deal.owner, deal.won?.owner ?? deal.owner]))];
+  const policySet = new Set([FX_POLICY_ID]);
+  const ownerSet = new Set<string>();
+  for (const deal of deals) {
+    policySet.add(deal.stagePolicy);
+    ownerSet.add(deal.owner);
+    ownerSet.add(deal.won?.owner ?? deal.owner);
+  }
+  const policyIds = [...policySet];
+  const owners = [...ownerSet];
   const [policies, teams] = await Promise.all([
     store.getMany(collection(VERSIONS), policyIds) as Promise<PolicyVersions[]>,
     store.getMany(collection(TEAMS), owners) as Promise<TeamHistory[]>,
   ]);
   const versions = new Map(policies.map((doc) => [doc.id, knownBy(doc.versions, point)]));
   const spans = new Map(teams.map((doc) => [doc.id, knownBy(doc.spans, point)]));
+  // Each list is made once per query and handed out again: contribution() only reads them, and
+  // forecast-money caches conversion factors per FX table object.
+  const memo = <T>(made: Map<string, T>, key: string, make: () => T): T => {
+    let value = made.get(key);
+    if (value === undefined) {
+      value = make();
+      made.set(key, value);
+    }
+    return value;
+  };
+  const stageLists = new Map<string, StageVersion[]>();
+  const fxLists = new Map<string, FxVersion[]>();
+  const teamLists = new Map<string, TeamSpan[]>();
   const context: ForecastContext = {
     stageVersions: (policyId) =>
-      (versions.get(policyId) ?? []).map((v): StageVersion => ({
-        version: v.version,
-        at: v.at,
-        probabilities: Object.fromEntries(
-          ((v.body.openStages ?? []) as Array<{ key: string; probability: number }>).map(
-            (stage) => [stage.key, stage.probability],
+      memo(stageLists, policyId, () =>
+        (versions.get(policyId) ?? []).map((v): StageVersion => ({
+          version: v.version,
+          at: v.at,
+          probabilities: Object.fromEntries(
+            ((v.body.openStages ?? []) as Array<{ key: string; probability: number }>).map(
+              (stage) => [stage.key, stage.probability],
+            ),
           ),
-        ),
-      })),
+        })),
+      ),
     fxVersions: () =>
-      (versions.get(FX_POLICY_ID) ?? []).map((v): FxVersion => ({
-        version: v.version,
-        at: v.at,
-        base: v.body.base as string,
-        rates: (v.body.rates ?? []) as FxVersion['rates'],
-      })),
+      memo(fxLists, FX_POLICY_ID, () =>
+        (versions.get(FX_POLICY_ID) ?? []).map((v): FxVersion => ({
+          version: v.version,
+          at: v.at,
+          base: v.body.base as string,
+          rates: (v.body.rates ?? []) as FxVersion['rates'],
+        })),
+      ),
     teams: (userId) =>
-      (spans.get(userId) ?? []).map(({ at, teamId }): TeamSpan => ({ at, teamId })),
+      memo(teamLists, userId, () =>
+        (spans.get(userId) ?? []).map(({ at, teamId }): TeamSpan => ({ at, teamId })),
+      ),
   };
 
   const sums = new Map<string, Sums>();
   for (const deal of deals) {
-    const entry = contribution(forecastDeal(deal), context, asOf);
+    const entry = contribution(deal, context, asOf);
     if (!entry) continue;
     if (filter && entry.dims[filter.dim] !== filter.value) continue;
     const group = groupBy ? entry.dims[groupBy] : ALL;
     if (group === undefined) continue;
     const total = sums.get(group) ?? {};
-    for (const [field, amount] of Object.entries(entry.amounts)) {
-      total[field] = (total[field] ?? 0) + amount;
-    }
+    const { amounts } = entry;
+    for (const field in amounts) total[field] = (total[field] ?? 0) + amounts[field];
     sums.set(group, total);
   }
   const base = inForce(context.fxVersions(), asOf)?.base ?? null;
@@ -108,22 +138,28 @@ export async function forecastKnownAt(
   };
 }
 
-function forecastDeal(deal: DealAt): ForecastDeal {
+function forecastDeal(deal: SpanAt): ForecastDeal {
+  const { span, won } = deal;
+  const { f } = span;
+  const changedAt = deal.changedAt;
   return {
-    id: deal.id,
+    id: span.id,
     status: deal.status,
-    stagePolicy: deal.stagePolicy,
-    currency: deal.currency,
+    stagePolicy: f[SPAN_FACT.stagePolicy],
+    currency: f[SPAN_FACT.currency],
     amount: deal.amount,
     stage: deal.stage,
     closeMonth: deal.closeDate ? monthOf(deal.closeDate) : null,
     shipMonth: deal.shipMonth ? monthOf(deal.shipMonth) : null,
     owner: deal.owner,
-    channel: deal.channel,
-    country: deal.country,
-    region: deal.region,
-    productLine: deal.productLine,
-    won: deal.won,
-    changedAt: deal.changedAt,
+    channel: f[SPAN_FACT.channel],
+    country: f[SPAN_FACT.country],
+    region: f[SPAN_FACT.region],
+    productLine: f[SPAN_FACT.productLine],
+    won: won && { at: iso(won.at), amount: won.amount, owner: won.owner },
+    // Not an input of contribution(): made only if something reads it.
+    get changedAt() {
+      return iso(changedAt);
+    },
   };
 }

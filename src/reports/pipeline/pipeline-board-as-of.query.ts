@@ -1,12 +1,14 @@
 import {
+  DealTimeline,
   TEAMS,
   TeamHistory,
+  TIMELINES,
   VERSIONS,
   PolicyVersions,
 } from '../../../projections/deal-timeline.projection';
 import { ACCOUNTS } from '../../../projections/pipeline-board.projection';
-import { DealAt, knownInForce } from '../../audit/as-of/deal-at';
-import { dealAtSpan, spansAt } from '../../audit/as-of/deal-span';
+import { knownInForce } from '../../audit/as-of/deal-at';
+import { iso, SPAN_FACT, SpanAt, spanAt, spansAt } from '../../audit/as-of/deal-span';
 import { TimePoint } from '../../audit/as-of/time-point';
 import { ReadStore } from '../../read-store/read-store.port';
 import {
@@ -41,9 +43,10 @@ export interface PipelineBoardAsOf extends PipelineBoard {
 /**
  * The board as it stood at asOf, as known at knownAt: the deals open then, in the stage, with the
  * owner and amount they had then, from the deal-timeline read model (no stream is folded). Cost:
- * the indexed finds of deal-at.ts (the deals open now, plus those closed after the point), each
- * timeline folded in memory, then the accounts of the cards returned. Account names are today's;
- * a card's last activity is not kept per point and reads null.
+ * the indexed finds of deal-span.ts (the deals open now, plus those closed after the point, by
+ * span size class), each compact timeline folded in memory, then the full timelines and accounts
+ * of the cards returned. Account names are today's; a card's last activity is not kept per point
+ * and reads null.
  */
 export async function pipelineBoardAsOf(
   store: ReadStore,
@@ -62,16 +65,19 @@ export async function pipelineBoardAsOf(
       PolicyVersions | undefined
     >,
   ]);
-  const open = spans
-    .map((span) => dealAtSpan(span, point))
-    .filter(
-      (deal): deal is DealAt =>
-        deal !== undefined &&
-        deal.status === 'open' &&
-        (scope === undefined || scope.has(deal.ownerNow)) &&
-        (query.owner === undefined || deal.owner === query.owner) &&
-        (query.stage === undefined || deal.stage === query.stage),
-    );
+  const open: SpanAt[] = [];
+  for (const span of spans) {
+    const deal = spanAt(span, point);
+    if (
+      deal !== undefined &&
+      deal.status === 'open' &&
+      (scope === undefined || scope.has(deal.ownerNow)) &&
+      (query.owner === undefined || deal.owner === query.owner) &&
+      (query.stage === undefined || deal.stage === query.stage)
+    ) {
+      open.push(deal);
+    }
+  }
 
   const inForce = knownInForce(policy?.versions ?? [], point);
   const policyStages = ((inForce?.body.openStages ?? []) as Array<{ key: string }>).map(
@@ -83,17 +89,24 @@ export async function pipelineBoardAsOf(
     query.stage,
   );
 
-  const byStage = new Map<string, DealAt[]>(stages.map((stage) => [stage, []]));
+  const byStage = new Map<string, SpanAt[]>(stages.map((stage) => [stage, []]));
   for (const deal of open) byStage.get(deal.stage)?.push(deal);
   for (const deals of byStage.values()) {
-    deals.sort((a, b) => compare(a.enteredStageAt, b.enteredStageAt) || compare(a.id, b.id));
+    // enteredStageAt in ms orders as its ISO form does.
+    deals.sort((a, b) => a.enteredStageAt - b.enteredStageAt || compare(a.span.id, b.span.id));
   }
   const shown = [...byStage.values()].flatMap((deals) => deals.slice(0, query.limit));
+  const timelines = await byId(
+    store,
+    collections.timeline(TIMELINES),
+    shown.map((deal) => deal.span.id),
+  );
+  const facts = (deal: SpanAt) => timelines.get(deal.span.id) as DealTimeline;
   const [accounts, teams] = await Promise.all([
     byId(
       store,
       collections.board(ACCOUNTS),
-      shown.map((deal) => deal.accountId),
+      shown.map((deal) => facts(deal).accountId),
     ),
     byId(
       store,
@@ -101,19 +114,23 @@ export async function pipelineBoardAsOf(
       shown.map((deal) => deal.owner),
     ),
   ]);
-  const card = (deal: DealAt): BoardCard => {
+  const card = (deal: SpanAt): BoardCard => {
     const spans = (teams.get(deal.owner) as TeamHistory | undefined)?.spans ?? [];
+    const { accountId, title } = facts(deal);
     return {
-      id: deal.id,
-      title: deal.title,
-      account: boardAccount(deal.accountId, accounts.get(deal.accountId)),
+      id: deal.span.id,
+      title,
+      account: boardAccount(accountId, accounts.get(accountId)),
       ownerId: deal.owner,
       teamId: knownInForce(spans, point)?.teamId ?? null,
       stage: deal.stage,
-      amount: deal.amount === null ? null : { minor: deal.amount, currency: deal.currency },
+      amount:
+        deal.amount === null
+          ? null
+          : { minor: deal.amount, currency: deal.span.f[SPAN_FACT.currency] },
       expectedCloseDate: deal.closeDate,
       expectedShipMonth: deal.shipMonth,
-      enteredStageAt: deal.enteredStageAt,
+      enteredStageAt: iso(deal.enteredStageAt),
       lastActivityAt: null,
     };
   };
@@ -127,10 +144,12 @@ export async function pipelineBoardAsOf(
       more: deals.length > query.limit,
     };
   });
-  const perOwner = new Map<string, DealAt[]>();
+  const perOwner = new Map<string, SpanAt[]>();
   for (const deal of open) {
     const key = `${deal.owner}\u0000${deal.stage}`;
-    perOwner.set(key, [...(perOwner.get(key) ?? []), deal]);
+    const deals = perOwner.get(key);
+    if (deals) deals.push(deal);
+    else perOwner.set(key, [deal]);
   }
   const owners = [...perOwner.values()]
     .map((deals) => ({ ownerId: deals[0].owner, stage: deals[0].stage, ...totalsOf(deals) }))
@@ -138,11 +157,12 @@ export async function pipelineBoardAsOf(
   return { report: 'pipeline', columns, owners, rows: boardRows(columns), ...echo };
 }
 
-function totalsOf(deals: DealAt[]): ColumnTotals {
+function totalsOf(deals: SpanAt[]): ColumnTotals {
   const totals: ColumnTotals = { count: deals.length, unpriced: 0, amounts: {} };
   for (const deal of deals) {
+    const currency = deal.span.f[SPAN_FACT.currency];
     if (deal.amount === null) totals.unpriced += 1;
-    else totals.amounts[deal.currency] = (totals.amounts[deal.currency] ?? 0) + deal.amount;
+    else totals.amounts[currency] = (totals.amounts[currency] ?? 0) + deal.amount;
   }
   return totals;
 }
