@@ -94,6 +94,14 @@ describe('record scope through HTTP', () => {
       })
     ).body.id;
     for (const id of [lead, account, contact, deal, quoteId, task]) expect(id).toEqual(any);
+    // The lifecycle saga marks the account active after its first deal, in the background: wait,
+    // so that counts of events taken now stay put.
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const { lifecycle } = (await manager.get(`/api/accounts/${account}`)).body.state;
+      if (lifecycle === 'active') break;
+      if (Date.now() > deadline) throw new Error(`account ${account} is still ${lifecycle}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     return { lead, account, contact, deal, quote: quoteId, task };
   };
   const any = expect.any(String);
