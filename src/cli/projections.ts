@@ -1,5 +1,5 @@
 /**
- * `npm run projections -- status | rebuild <name> | catch-up`: the projection runner from the
+ * `npm run projections -- status | rebuild <name> | catch-up | checksum | forget <name>`: the projection runner from the
  * command line, on the stores the settings name (DATA_DIR, EVENTSTORE_URL, MONGO_URL).
  * If a server runs on the same stores, its leases decide who does the work; this waits either way.
  */
@@ -15,7 +15,10 @@ const USAGE = `Usage: npm run projections -- <command>
   status            every projection: generation, state, checkpoint, events behind, failure
   rebuild <name>    build <name> again from the whole log beside the live one; switch when caught up
   catch-up          apply every stored event to every projection, then exit
-  checksum          catch up, then print a digest of each read model (equal digests: equal models)`;
+  checksum          catch up, then print a digest of each read model (equal digests: equal models)
+  forget <name>     drop the collections, checkpoints and registry entry of a projection this
+                    version no longer defines (e.g. correlation-index); run it once every instance
+                    runs this version`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,8 +26,8 @@ async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   if (
     !command ||
-    !['status', 'rebuild', 'catch-up', 'checksum'].includes(command) ||
-    (command === 'rebuild' && !name)
+    !['status', 'rebuild', 'catch-up', 'checksum', 'forget'].includes(command) ||
+    ((command === 'rebuild' || command === 'forget') && !name)
   ) {
     console.log(USAGE);
     process.exitCode = command ? 2 : 0;
@@ -43,6 +46,11 @@ async function main(): Promise<void> {
     const readModels = app.get(ReadModels);
     if (command === 'status') {
       console.log(JSON.stringify(await runner.status(), null, 2));
+    } else if (command === 'forget') {
+      const { dropped } = await runner.forget(name);
+      console.log(
+        `Forgot ${name}; dropped ${dropped.length ? dropped.join(', ') : 'no collections'}`,
+      );
     } else if (command === 'rebuild') {
       const { generation } = await runner.rebuild(name);
       console.log(`Rebuilding ${name} as generation ${generation}…`);

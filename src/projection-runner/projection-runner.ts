@@ -135,6 +135,36 @@ export class ProjectionRunner {
     return { generation };
   }
 
+  /**
+   * Drops what a projection no longer defined left in the read store: its live and retired
+   * collections, its checkpoints and its registry entry. Run it once no instance runs a version
+   * that still defines the projection: such an instance would build it again.
+   */
+  async forget(name: string): Promise<{ dropped: string[] }> {
+    if (this.projections.some((projection) => projection.name === name)) {
+      throw new DomainError(
+        'projection.still_defined',
+        `${name} is a projection of this version; only one no longer defined can be forgotten`,
+        'name',
+      );
+    }
+    const entry = await this.entry(name);
+    if (!entry)
+      throw new DomainError('projection.not_found', `No projection is named ${name}`, 'name');
+    const generations = [
+      { generation: entry.generation, collections: entry.collections },
+      ...(entry.retired ?? []),
+    ];
+    for (const { generation, collections } of generations) {
+      for (const collection of collections) await this.deps.store.dropCollection(collection);
+      await this.deps.store.deleteCheckpoint(`${name}@g${generation}`);
+    }
+    if (entry.building)
+      await this.deps.store.deleteCheckpoint(`${name}@g${entry.building.generation}`);
+    await this.deps.store.commit([{ kind: 'delete', collection: PROJECTION_REGISTRY, id: name }]);
+    return { dropped: generations.flatMap(({ collections }) => collections) };
+  }
+
   /** Restarts a lane stopped by an event it could not apply (after the projection was fixed). */
   retry(name: string): void {
     const lanes = [this.live.get(name), this.building.get(name)].filter(

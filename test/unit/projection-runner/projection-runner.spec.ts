@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { PROJECTION_REGISTRY } from '../../../src/projection-runner/projection-runner';
 import { RunnerFixture, tallied, tallyProjection } from './runner-fixture';
 
 const eventually = async (check: () => Promise<boolean>, timeoutMs = 5000) => {
@@ -135,6 +136,38 @@ describe('projection runner', () => {
     expect(await fixture.store.find('tally_g2_streams', { where: { count: 2 } })).toEqual([
       expect.objectContaining({ id: 'a', count: 2 }),
     ]);
+  });
+
+  it('forgets a projection no longer defined: its collections, checkpoint and registry entry', async () => {
+    await fixture.open([tallyProjection()]);
+    await fixture.runner.waitFor(await fixture.append('acct-a', tallied(), tallied()), 5000);
+    await expect(fixture.runner.forget('tally')).rejects.toMatchObject({
+      code: 'projection.still_defined',
+    });
+    await fixture.close();
+
+    await fixture.open([]);
+    await expect(fixture.runner.forget('nothing-here')).rejects.toMatchObject({
+      code: 'projection.not_found',
+    });
+    expect(await fixture.runner.forget('tally')).toEqual({ dropped: ['tally_g1_streams'] });
+    expect(await fixture.store.checkpoint('tally@g1')).toBeUndefined();
+    expect(await fixture.store.get(PROJECTION_REGISTRY, 'tally')).toBeUndefined();
+    const db = new Database(join(fixture.dir, 'readmodels.sqlite'), { readonly: true });
+    try {
+      const left = db
+        .prepare("SELECT name FROM sqlite_master WHERE name LIKE '%tally_g1_streams%'")
+        .all();
+      expect(left).toEqual([]);
+    } finally {
+      db.close();
+    }
+    await fixture.close();
+
+    // Defined again later, it is built afresh from the whole log.
+    await fixture.open([tallyProjection()]);
+    await eventually(async () => fixture.readModels.isLive('tally'));
+    expect(await fixture.count('acct-a')).toBe(2);
   });
 
   it('a changed definition builds a new generation while the old one keeps serving reads', async () => {
