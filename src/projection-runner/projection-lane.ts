@@ -11,6 +11,10 @@ import { ProjectionBatch } from './projection-batch';
 import { physicalName } from './read-models';
 import { Wakeup } from './wakeup';
 
+/** Where a generation of a projection keeps its position in the log. */
+export const checkpointName = (projection: string, generation: number): string =>
+  `${projection}@g${generation}`;
+
 export interface LaneDependencies {
   events: EventStore;
   store: ReadStore;
@@ -87,7 +91,7 @@ export class ProjectionLane {
   }
 
   get checkpointName(): string {
-    return `${this.projection.name}@g${this.generation}`;
+    return checkpointName(this.projection.name, this.generation);
   }
 
   get leaseName(): string {

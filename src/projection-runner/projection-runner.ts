@@ -3,7 +3,13 @@ import type { EventSubscription } from '../event-store/event-store.port';
 import { comparePositions } from '../event-store/event-store.port';
 import { DomainError } from '../../domain/shared/domain-error';
 import type { ReadDocument } from '../read-store/read-store.port';
-import { LaneDependencies, LaneFailure, LaneState, ProjectionLane } from './projection-lane';
+import {
+  checkpointName,
+  LaneDependencies,
+  LaneFailure,
+  LaneState,
+  ProjectionLane,
+} from './projection-lane';
 import { readModelChecksum } from './read-model-checksum';
 import { ReadModels } from './read-models';
 import { SharedEventReader } from './shared-event-reader';
@@ -157,10 +163,10 @@ export class ProjectionRunner {
     ];
     for (const { generation, collections } of generations) {
       for (const collection of collections) await this.deps.store.dropCollection(collection);
-      await this.deps.store.deleteCheckpoint(`${name}@g${generation}`);
+      await this.deps.store.deleteCheckpoint(checkpointName(name, generation));
     }
     if (entry.building)
-      await this.deps.store.deleteCheckpoint(`${name}@g${entry.building.generation}`);
+      await this.deps.store.deleteCheckpoint(checkpointName(name, entry.building.generation));
     await this.deps.store.commit([{ kind: 'delete', collection: PROJECTION_REGISTRY, id: name }]);
     return { dropped: generations.flatMap(({ collections }) => collections) };
   }
@@ -355,7 +361,7 @@ export class ProjectionRunner {
     for (const retired of due) {
       for (const collection of retired.collections)
         await this.deps.store.dropCollection(collection);
-      await this.deps.store.deleteCheckpoint(`${entry.id}@g${retired.generation}`);
+      await this.deps.store.deleteCheckpoint(checkpointName(entry.id, retired.generation));
     }
     const current = await this.entry(entry.id);
     if (!current) return;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../../../domain/shared/domain-error';
 import { AggregateName } from '../../commands/aggregates';
-import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
+import { CorrelatedEvents, EVENT_STORE, EventStore } from '../../event-store/event-store.port';
 import { currentRequestContext } from '../../http/request-context';
 import { DirectoryFeed } from '../../identity/directory-feed';
 import { Principal } from '../../identity/identity-events';
@@ -33,12 +33,6 @@ export interface DescribedHistoryEntry extends HistoryEntry {
   links: HistoryLink[];
   /** Linked events left out: beyond the limit, or in records the caller may not see. */
   moreLinks: number;
-}
-
-/** The linkable events of one correlation id, in log order, and how many more it has. */
-export interface CorrelationChain {
-  events: RecordedEvent[];
-  more: number;
 }
 
 /** Links shown per entry; the rest are counted. */
@@ -107,9 +101,9 @@ export class RecordHistory {
   }
 
   /** The chains of these correlation ids, a few read at a time. */
-  private async chains(ids: string[]): Promise<Map<string, CorrelationChain>> {
+  private async chains(ids: string[]): Promise<Map<string, CorrelatedEvents>> {
     const unique = [...new Set(ids)];
-    const chains = new Map<string, CorrelationChain>();
+    const chains = new Map<string, CorrelatedEvents>();
     for (let from = 0; from < unique.length; from += CHAINS_AT_ONCE) {
       const batch = unique.slice(from, from + CHAINS_AT_ONCE);
       const read = await Promise.all(
@@ -131,7 +125,7 @@ export class RecordHistory {
    * account, deal or task only if it is in the caller's scope now, like the record itself.
    */
   private async visibility(
-    chains: Map<string, CorrelationChain>,
+    chains: Map<string, CorrelatedEvents>,
     own: string,
   ): Promise<(stream: string) => boolean> {
     const principal = currentRequestContext()?.principal;

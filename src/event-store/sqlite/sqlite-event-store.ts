@@ -218,12 +218,19 @@ export class SqliteEventStore implements EventStore {
         `WHERE json_extract(metadata, '$."$correlationId"') = ? AND position <= ?` +
         (types ? ` AND type IN (${types.map(() => '?').join(', ')})` : '');
       const params = [correlationId, head, ...(types ?? [])];
+      const limit = options.maxCount ?? -1;
       const rows = this.statement(
         `SELECT * FROM events ${where} ORDER BY position ASC LIMIT ?`,
-      ).all(...params, options.maxCount ?? -1) as EventRow[];
-      const { total } = this.statement(`SELECT COUNT(*) AS total FROM events ${where}`).get(
-        ...params,
-      ) as { total: number };
+      ).all(...params, limit) as EventRow[];
+      // Fewer rows than the limit are all there is: only a full page needs counting.
+      const full = limit >= 0 && rows.length === limit;
+      const total = full
+        ? (
+            this.statement(`SELECT COUNT(*) AS total FROM events ${where}`).get(...params) as {
+              total: number;
+            }
+          ).total
+        : rows.length;
       return { events: rows.map(toRecordedEvent), more: total - rows.length };
     });
   }

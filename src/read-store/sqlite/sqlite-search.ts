@@ -41,12 +41,6 @@ export function ftsPhrases(text: string): string[] {
     .map((word) => `"${spaceOutCjk(word).trim().replace(/"/g, '""')}"*`);
 }
 
-/** The words as phrases (see ftsPhrases), ANDed; undefined when no word is left. */
-export function ftsMatchExpression(text: string): string | undefined {
-  const phrases = ftsPhrases(text);
-  return phrases.length > 0 ? phrases.join(' ') : undefined;
-}
-
 /**
  * How a search with a limit is bounded. bm25 costs something for every row it ranks, and checking
  * a filter on a document a lookup and a JSON parse; a common prefix ("sta") matches tens of
