@@ -8,12 +8,11 @@ import {
   SpanOp,
 } from '../../../projections/deal-timeline.projection';
 import { FieldCondition, ReadStore } from '../../read-store/read-store.port';
-import { DealAt } from './deal-at';
 import { TimePoint } from './time-point';
 
 /**
- * A deal as it stood at a point, folded from its compact timeline (DealSpan): what DealAt holds,
- * less title and account (kept in the full timeline), with its times in epoch ms (they order
+ * A deal as it stood at a point, folded from its compact timeline (DealSpan), less title and
+ * account (kept in the full timeline), with its times in epoch ms (they order
  * exactly as the stored ISO strings do; `iso` turns them back into those strings).
  */
 export interface SpanAt {
@@ -70,7 +69,7 @@ function valueAt(c: string, at: number): string | number | null {
 }
 
 /**
- * The deal at the point from its compact timeline: the same state as dealAt gives on the full
+ * The deal at the point from its compact timeline: the same state as the plain fold of the full
  * timeline, or undefined when the deal did not exist yet (or was not known yet). Walks the ops
  * string once, up to the first op left out, noting where the values it keeps start, and makes
  * strings and numbers of those only.
@@ -169,7 +168,7 @@ export function spanAt(span: DealSpan, point: TimePoint): SpanAt | undefined {
     }
   }
   if (first) return undefined;
-  // What dealAt leaves undefined (a stage or owner no op set) stays undefined here.
+  // What the plain fold leaves undefined (a stage or owner no op set) stays undefined here.
   const text = (from: number) => (from === NONE ? undefined : valueAt(c, from)) as string;
   return {
     span,
@@ -192,36 +191,6 @@ export function spanAt(span: DealSpan, point: TimePoint): SpanAt | undefined {
       : null,
     changedAt,
     ownerNow: span.ownerNow as string,
-  };
-}
-
-/** spanAt in the shape of DealAt, less title and account: for checks against dealAt. */
-export function dealAtSpan(
-  span: DealSpan,
-  point: TimePoint,
-): Omit<DealAt, 'title' | 'accountId'> | undefined {
-  const deal = spanAt(span, point);
-  if (!deal) return undefined;
-  const { f } = span;
-  return {
-    id: span.id,
-    stagePolicy: f[SPAN_FACT.stagePolicy],
-    currency: f[SPAN_FACT.currency],
-    channel: f[SPAN_FACT.channel],
-    country: f[SPAN_FACT.country],
-    region: f[SPAN_FACT.region],
-    productLine: f[SPAN_FACT.productLine],
-    openedAt: span.openedAt,
-    status: deal.status,
-    stage: deal.stage,
-    enteredStageAt: iso(deal.enteredStageAt),
-    owner: deal.owner,
-    amount: deal.amount,
-    closeDate: deal.closeDate,
-    shipMonth: deal.shipMonth,
-    won: deal.won && { at: iso(deal.won.at), amount: deal.won.amount, owner: deal.won.owner },
-    changedAt: iso(deal.changedAt),
-    ownerNow: deal.ownerNow ?? undefined!,
   };
 }
 
@@ -301,8 +270,8 @@ async function fewKnown(
 }
 
 /**
- * The compact timelines of the deals that may be open at the point, in id order: the same deals
- * timelinesAt reads, less those that did not exist or were not known yet at the point. With
+ * The compact timelines of the deals that may be open at the point, in id order (those that did
+ * not exist or were not known yet at the point left out). With
  * `wonSince`, also the deals won for the last time in [wonSince, asOf]. Indexed finds only:
  * - with knownAt: the deals known opened by then, when there are at most KNOWN_PROBE of them
  *   (an early knownAt: one bounded find, then the conditions below in memory);

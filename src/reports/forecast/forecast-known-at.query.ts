@@ -16,7 +16,7 @@ import {
   TeamSpan,
 } from '../../../projections/shared/forecast-contribution';
 import { ALL } from '../../../projections/shared/rollup';
-import { knownBy } from '../../audit/as-of/deal-at';
+import { knownBy } from '../../audit/as-of/known-entries';
 import { forEachSpanAt, iso, SPAN_FACT, SpanAt, spanAt } from '../../audit/as-of/deal-span';
 import { TimePoint } from '../../audit/as-of/time-point';
 import { ReadStore } from '../../read-store/read-store.port';

@@ -7,7 +7,7 @@ import {
   PolicyVersions,
 } from '../../../projections/deal-timeline.projection';
 import { ACCOUNTS } from '../../../projections/pipeline-board.projection';
-import { knownInForce } from '../../audit/as-of/deal-at';
+import { knownInForce } from '../../audit/as-of/known-entries';
 import { iso, SPAN_FACT, SpanAt, spanAt, spansAt } from '../../audit/as-of/deal-span';
 import { TimePoint } from '../../audit/as-of/time-point';
 import { ReadStore } from '../../read-store/read-store.port';

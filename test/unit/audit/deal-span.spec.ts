@@ -9,8 +9,8 @@ import {
   TIMELINES,
   TimelineChange,
 } from '../../../projections/deal-timeline.projection';
-import { dealAt, timelinesAt } from '../../../src/audit/as-of/deal-at';
-import { dealAtSpan, KNOWN_PROBE, spansAt } from '../../../src/audit/as-of/deal-span';
+import { dealAt, dealAtSpan, timelinesAt } from '../../support/deal-at-oracle';
+import { KNOWN_PROBE, spansAt } from '../../../src/audit/as-of/deal-span';
 import { TimePoint } from '../../../src/audit/as-of/time-point';
 import { RecordedEvent } from '../../../src/event-store/event-store.port';
 import { SqliteReadStore } from '../../../src/read-store/sqlite/sqlite-read-store';

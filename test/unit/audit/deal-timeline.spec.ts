@@ -1,6 +1,7 @@
 import { dealTimelineProjection } from '../../../projections/deal-timeline.projection';
 import { DealTimeline, TIMELINES } from '../../../projections/deal-timeline.projection';
-import { dealAt, knownInForce, timelinesAt } from '../../../src/audit/as-of/deal-at';
+import { knownInForce } from '../../../src/audit/as-of/known-entries';
+import { dealAt, timelinesAt } from '../../support/deal-at-oracle';
 import { TimePoint } from '../../../src/audit/as-of/time-point';
 import { RecordedEvent } from '../../../src/event-store/event-store.port';
 import { history, project, ProjectedModel, recorded } from '../../support/projection-harness';

@@ -1,12 +1,18 @@
+/**
+ * The plain fold of a deal's full timeline at a point, and the plain selection of the deals a
+ * point needs: the reference the compact spans (src/audit/as-of/deal-span.ts) are checked against.
+ */
 import {
   DealFacts,
+  DealSpan,
   DealStatus,
   DealTimeline,
   TIMELINES,
   TimelineChange,
-} from '../../../projections/deal-timeline.projection';
-import { ReadStore } from '../../read-store/read-store.port';
-import { TimePoint } from './time-point';
+} from '../../projections/deal-timeline.projection';
+import type { ReadStore } from '../../src/read-store/read-store.port';
+import type { TimePoint } from '../../src/audit/as-of/time-point';
+import { iso, SPAN_FACT, spanAt } from '../../src/audit/as-of/deal-span';
 
 /** A deal as it stood at a point, from its timeline. */
 export interface DealAt extends DealFacts {
@@ -85,8 +91,8 @@ export function dealAt(timeline: DealTimeline, point: TimePoint): DealAt | undef
 /**
  * The timelines of the deals that may be open at the point: open now (and opened by then), or
  * closed for the last time after the point or known to be only after it. With `wonSince`, also the
- * deals won for the last time in [wonSince, asOf], whose actuals the forecast counts. Indexed
- * finds only; a deal closed for good before the point is never read.
+ * deals won for the last time in [wonSince, asOf], whose actuals the forecast counts. Every
+ * timeline is read and tested in memory: the oracle the indexed selection of spansAt is held to.
  */
 export async function timelinesAt(
   store: ReadStore,
@@ -94,49 +100,46 @@ export async function timelinesAt(
   point: TimePoint,
   wonSince?: string,
 ): Promise<DealTimeline[]> {
-  const timelines = collection(TIMELINES);
   const asOf = point.asOf.toISOString();
-  const finds = [
-    store.find(timelines, { where: { status: 'open', openedAt: { lte: asOf } } }),
-    store.find(timelines, { where: { settledAt: { gt: asOf } } }),
-  ];
-  if (point.knownAt) {
-    finds.push(
-      store.find(timelines, { where: { settledKnown: { gt: point.knownAt.toISOString() } } }),
-    );
-  }
-  if (wonSince !== undefined && wonSince <= asOf) {
-    finds.push(
-      store.find(timelines, { where: { status: 'won', settledAt: { gte: wonSince, lte: asOf } } }),
-    );
-  }
-  const byId = new Map<string, DealTimeline>();
-  for (const found of await Promise.all(finds)) {
-    for (const doc of found as DealTimeline[]) if (doc.openedAt <= asOf) byId.set(doc.id, doc);
-  }
+  const knownAt = point.knownAt?.toISOString();
+  const wonFrom = wonSince !== undefined && wonSince <= asOf ? wonSince : undefined;
+  const all = (await store.find(collection(TIMELINES))) as DealTimeline[];
+  const needed = (doc: DealTimeline) =>
+    doc.openedAt <= asOf &&
+    (doc.status === 'open' ||
+      doc.settledAt! > asOf ||
+      (knownAt !== undefined && doc.settledKnown! > knownAt) ||
+      (wonFrom !== undefined && doc.status === 'won' && doc.settledAt! >= wonFrom));
+  const byId = new Map(all.filter(needed).map((doc) => [doc.id, doc]));
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** The entry in force at the point among those known by then: the latest dated at or before asOf, else the first. */
-export function knownInForce<E extends { at: string; known: string }>(
-  entries: readonly E[],
+/** spanAt in the shape of DealAt, less title and account: for checks against dealAt. */
+export function dealAtSpan(
+  span: DealSpan,
   point: TimePoint,
-): E | undefined {
-  const known = knownBy(entries, point);
-  const asOf = point.asOf.toISOString();
-  let found = known[0];
-  for (const entry of known) {
-    if (entry.at <= asOf) found = entry;
-    else break;
-  }
-  return found;
+): Omit<DealAt, 'title' | 'accountId'> | undefined {
+  const deal = spanAt(span, point);
+  if (!deal) return undefined;
+  const { f } = span;
+  return {
+    id: span.id,
+    stagePolicy: f[SPAN_FACT.stagePolicy],
+    currency: f[SPAN_FACT.currency],
+    channel: f[SPAN_FACT.channel],
+    country: f[SPAN_FACT.country],
+    region: f[SPAN_FACT.region],
+    productLine: f[SPAN_FACT.productLine],
+    openedAt: span.openedAt,
+    status: deal.status,
+    stage: deal.stage,
+    enteredStageAt: iso(deal.enteredStageAt),
+    owner: deal.owner,
+    amount: deal.amount,
+    closeDate: deal.closeDate,
+    shipMonth: deal.shipMonth,
+    won: deal.won && { at: iso(deal.won.at), amount: deal.won.amount, owner: deal.won.owner },
+    changedAt: iso(deal.changedAt),
+    ownerNow: deal.ownerNow ?? undefined!,
+  };
 }
-
-/** The entries recorded by knownAt (all without one). */
-export const knownBy = <E extends { known: string }>(
-  entries: readonly E[],
-  point: TimePoint,
-): E[] =>
-  point.knownAt === undefined
-    ? [...entries]
-    : entries.filter((entry) => entry.known <= point.knownAt!.toISOString());
