@@ -5,7 +5,13 @@ import { regionOf } from '../domain/shared/regions';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import type { ReadDocument } from '../src/read-store/read-store.port';
 import { DocumentRef, Projection, ProjectionView, streamId } from './projection';
-import { addToRollup, Dimensions, removeFromRollup, rollupCollections } from './shared/rollup';
+import {
+  addToRollup,
+  Dimensions,
+  distributionKey,
+  removeFromRollup,
+  rollupCollections,
+} from './shared/rollup';
 import {
   applyMembership,
   applyPolicy,
@@ -113,21 +119,6 @@ const LEAD_EVENTS = [
 ];
 
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
-/**
- * The rollup amount counting measurements of one value: `s_93` (93 seconds), `f_m2` (−2 days).
- * Counter fields are plain top-level names (letters, digits, _) on every read-store adapter.
- */
-export const distributionKey = (prefix: string, value: number): string =>
-  `${prefix}_${value < 0 ? `m${-value}` : value}`;
-
-/** The value a distribution key counts, or undefined when the key is not of that prefix. */
-export const distributionValue = (key: string, prefix: string): number | undefined => {
-  if (!key.startsWith(`${prefix}_`)) return undefined;
-  const text = key.slice(prefix.length + 1);
-  const value = text.startsWith('m') ? -Number(text.slice(1)) : Number(text);
-  return text !== '' && Number.isInteger(value) ? value : undefined;
-};
 
 /** Epoch seconds, whole. */
 export const epochSeconds = (at: string): number => Math.floor(Date.parse(at) / 1000);

@@ -1,6 +1,11 @@
 import type { ProjectionView } from './projection';
-import { distributionKey } from './rep-performance.projection';
-import { addToRollup, Dimensions, OwnerPairs, removeFromRollup } from './shared/rollup';
+import {
+  addToRollup,
+  Dimensions,
+  distributionKey,
+  OwnerPairs,
+  removeFromRollup,
+} from './shared/rollup';
 import type { SlaClockName, SlaRunFact, SlaRung } from './sla-compliance.projection';
 
 /**

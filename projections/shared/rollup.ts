@@ -118,3 +118,18 @@ export const TEAM_OWNER = 'team.owner';
 export const teamOwnerValue = (team: string, owner: string) => `${team}|${owner}`;
 /** The bucket dimension holding one value of `dim` per owner. */
 export const perOwnerDim = (dim: ReportDimension, value: string) => `${dim}=${value}.owner`;
+
+/**
+ * The rollup amount counting measurements of one value: `s_93` (93 seconds), `f_m2` (−2 days).
+ * Counter fields are plain top-level names (letters, digits, _) on every read-store adapter.
+ */
+export const distributionKey = (prefix: string, value: number): string =>
+  `${prefix}_${value < 0 ? `m${-value}` : value}`;
+
+/** The value a distribution key counts, or undefined when the key is not of that prefix. */
+export const distributionValue = (key: string, prefix: string): number | undefined => {
+  if (!key.startsWith(`${prefix}_`)) return undefined;
+  const text = key.slice(prefix.length + 1);
+  const value = text.startsWith('m') ? -Number(text.slice(1)) : Number(text);
+  return text !== '' && Number.isInteger(value) ? value : undefined;
+};

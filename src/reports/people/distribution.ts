@@ -1,4 +1,4 @@
-import { distributionValue } from '../../../projections/rep-performance.projection';
+import { distributionValue } from '../../../projections/shared/rollup';
 import type { Sums } from '../rollup-query';
 
 export interface DistributionSummary {

@@ -1,5 +1,5 @@
 import { DomainError } from '../../../domain/shared/domain-error';
-import { distributionValue } from '../../../projections/rep-performance.projection';
+import { distributionValue } from '../../../projections/shared/rollup';
 import type { SlaClockName, SlaRunFact } from '../../../projections/sla-compliance.projection';
 import {
   countKey,
