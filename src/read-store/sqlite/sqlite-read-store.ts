@@ -286,29 +286,11 @@ export class SqliteReadStore implements ReadStore {
     const phrases = ftsPhrases(String(text ?? ''));
     if (phrases.length === 0 || limit === 0) return [];
     const match = phrases.join(' ');
-    let filtered: SearchFilterSql | undefined;
-    if (Object.keys(filter).length > 0) {
-      const where = whereSql(collection, filter);
-      // Counting up to the bound costs ~1 ms; a large filter (a kind) stays large for a while,
-      // and either way of applying a filter finds the same documents.
-      const key = JSON.stringify([collection, where.sql, where.params]);
-      const now = Date.now();
-      let listed = false;
-      if (now - (this.largeFilters.get(key) ?? -Infinity) > LARGE_FILTER_TTL_MS) {
-        const passing = this.statement(filterSizeSql(target.table, where.sql)).get(
-          ...where.params,
-          LISTED_FILTER_MAX,
-        ) as { n: number };
-        if (passing.n === 0) return [];
-        listed = passing.n < LISTED_FILTER_MAX;
-        if (listed) this.largeFilters.delete(key);
-        else {
-          if (this.largeFilters.size >= MAX_CACHED_STATEMENTS) this.largeFilters.clear();
-          this.largeFilters.set(key, now);
-        }
-      }
-      filtered = { where: where.sql, params: where.params, listed };
-    }
+    const filtered =
+      Object.keys(filter).length > 0
+        ? this.searchFilter(collection, target.table, filter)
+        : undefined;
+    if (filtered === 'none') return [];
     // See SEARCH_CANDIDATES.
     const bound = limit < 0 ? -1 : Math.max(limit, SEARCH_CANDIDATES);
     const newest = searchWalk(target.table, target.fts, match, filtered, bound, limit);
@@ -338,6 +320,35 @@ export class SqliteReadStore implements ReadStore {
       document: JSON.parse(docs.get(row.rowid)!),
       score: -row.score,
     }));
+  }
+
+  /**
+   * How a search applies its filter: as a list of rowids when few documents pass it, else on each
+   * match; 'none' when no document passes. Counting up to the bound costs ~1 ms; a large filter (a
+   * kind) stays large for a while, and either way of applying a filter finds the same documents.
+   */
+  private searchFilter(
+    collection: string,
+    table: string,
+    filter: Record<string, FieldValue>,
+  ): SearchFilterSql | 'none' {
+    const where = whereSql(collection, filter);
+    const filtered = { where: where.sql, params: where.params, listed: false };
+    const key = JSON.stringify([collection, where.sql, where.params]);
+    const now = Date.now();
+    if (now - (this.largeFilters.get(key) ?? -Infinity) <= LARGE_FILTER_TTL_MS) return filtered;
+    const passing = this.statement(filterSizeSql(table, where.sql)).get(
+      ...where.params,
+      LISTED_FILTER_MAX,
+    ) as { n: number };
+    if (passing.n === 0) return 'none';
+    if (passing.n < LISTED_FILTER_MAX) {
+      this.largeFilters.delete(key);
+      return { ...filtered, listed: true };
+    }
+    if (this.largeFilters.size >= MAX_CACHED_STATEMENTS) this.largeFilters.clear();
+    this.largeFilters.set(key, now);
+    return filtered;
   }
 
   async acquireLease(
