@@ -12,6 +12,17 @@ import { regionOf } from '../domain/shared/regions';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import type { ReadDocument } from '../src/read-store/read-store.port';
 import { DocumentRef, Projection, ProjectionView, streamId } from './projection';
+import {
+  BOARD_CHANGES,
+  BOARD_TOTALS,
+  boardChangeId,
+  boardDeltas,
+  BoardSegment,
+  BoardState,
+  fileBoardChange,
+  moveSegment,
+  SEGMENTS,
+} from './shared/board-history';
 
 /**
  * Deal timelines, bitemporal: per deal, every change to what the pipeline board and the forecast
@@ -74,6 +85,8 @@ export interface DealTimeline extends ReadDocument, DealFacts {
   settledAt: string | null;
   settledKnown: string | null;
   changes: TimelineChange[];
+  /** The board segment the deal is in now (absent once closed): see board-history.ts. */
+  segment?: BoardSegment;
 }
 
 /**
@@ -297,12 +310,49 @@ function opened(event: RecordedEvent): DealTimeline {
   };
 }
 
+/** What the deal adds to the board after all its changes (the plain fold of the fields it needs). */
+export function boardStateOf(changes: TimelineChange[]): BoardState {
+  const state: BoardState = { open: true, stage: '', owner: '', amount: null, enteredStageAt: '' };
+  for (const change of changes) {
+    if (change.owner !== undefined) state.owner = change.owner;
+    if (change.amount !== undefined) state.amount = change.amount;
+    if (change.stage !== undefined) {
+      state.stage = change.stage;
+      state.enteredStageAt = change.at;
+    }
+    if (change.status !== undefined) state.open = change.status === 'open';
+  }
+  return state;
+}
+
+/** Files a deal's newest change (index `index` of `timeline.changes`) into the board's history. */
+function fileOnBoard(
+  view: ProjectionView,
+  timeline: DealTimeline,
+  before: BoardState | undefined,
+  index: number,
+): void {
+  const change = timeline.changes[index];
+  const after = boardStateOf(timeline.changes);
+  fileBoardChange(view, {
+    id: boardChangeId(timeline.id, index),
+    deal: timeline.id,
+    at: change.at,
+    known: change.known,
+    d: boardDeltas(before, after, timeline.currency),
+  });
+  const segment = moveSegment(view, timeline.id, timeline.segment, before, after, change.at, index);
+  if (segment) timeline.segment = segment;
+  else delete timeline.segment;
+}
+
 function applyDealEvent(event: RecordedEvent, view: ProjectionView): void {
   const id = streamId(event);
   const known = view.get<DealTimeline>(TIMELINES, id);
   if (event.type === 'DealOpened') {
     if (!known) {
       const timeline = opened(event);
+      fileOnBoard(view, timeline, undefined, 0);
       view.put(TIMELINES, timeline);
       view.put(SPANS, spanOf(timeline));
     }
@@ -317,6 +367,7 @@ function applyDealEvent(event: RecordedEvent, view: ProjectionView): void {
     timeline.settledAt = closed ? next.at : null;
     timeline.settledKnown = closed ? next.known : null;
   }
+  fileOnBoard(view, timeline, boardStateOf(known.changes), timeline.changes.length - 1);
   view.put(TIMELINES, timeline);
   view.put(SPANS, spanOf(timeline));
 }
@@ -364,8 +415,8 @@ function applyMembership(event: RecordedEvent, view: ProjectionView): void {
 
 export const dealTimelineProjection: Projection = {
   name: DEAL_TIMELINE,
-  // 6: `timelines` without the indexes only `spans` needs now.
-  version: 6,
+  // 7: the board's history (boardTotals, boardChanges, segments).
+  version: 7,
   collections: [
     // Read by id only (the cards a board shows): the selection runs on `spans`.
     { name: TIMELINES },
@@ -382,6 +433,15 @@ export const dealTimelineProjection: Projection = {
     },
     { name: VERSIONS },
     { name: TEAMS },
+    { name: BOARD_TOTALS, indexes: [['level', 'start']] },
+    { name: BOARD_CHANGES, indexes: [['at'], ['known']] },
+    {
+      name: SEGMENTS,
+      indexes: [
+        ['stage', 'cls', 'e'],
+        ['so', 'cls', 'e'],
+      ],
+    },
   ],
   eventTypes: [...DEAL_EVENT_TYPES, 'PolicyVersionPublished', 'UserRegistered', 'UserMovedToTeam'],
   reads(event: RecordedEvent): DocumentRef[] {

@@ -11,7 +11,11 @@ import { knownInForce } from '../../audit/as-of/known-entries';
 import { iso, SPAN_FACT, SpanAt, spanAt, spansAt } from '../../audit/as-of/deal-span';
 import { TimePoint } from '../../audit/as-of/time-point';
 import { ReadStore } from '../../read-store/read-store.port';
-import type { PipelineAsOfCollections, PipelineAsOfQuery, PipelineBoardAsOf } from './pipeline-board-as-of.query';
+import type {
+  PipelineAsOfCollections,
+  PipelineAsOfQuery,
+  PipelineBoardAsOf,
+} from './pipeline-board-as-of.query';
 import {
   BoardCard,
   boardAccount,
@@ -20,11 +24,23 @@ import {
   byId,
   ColumnTotals,
   compare,
-  PipelineBoard,
   PipelineColumn,
 } from './pipeline-board.query';
 
 export const BOARD_STAGE_POLICY = 'stages.default';
+
+/** The open stages of the stage policy in force at the point, as known then, in order. */
+export async function policyStagesAt(
+  store: ReadStore,
+  collections: PipelineAsOfCollections,
+  point: TimePoint,
+): Promise<string[]> {
+  const policy = (await store.get(collections.timeline(VERSIONS), BOARD_STAGE_POLICY)) as
+    | PolicyVersions
+    | undefined;
+  const inForce = knownInForce(policy?.versions ?? [], point);
+  return ((inForce?.body.openStages ?? []) as Array<{ key: string }>).map((stage) => stage.key);
+}
 
 /**
  * The board as it stood at asOf, as known at knownAt: the deals open then, in the stage, with the
@@ -45,11 +61,9 @@ export async function pipelineBoardAsOfByFold(
     return { report: 'pipeline', columns: [], owners: [], rows: [], ...echo };
   }
   const scope = query.scope === 'all' ? undefined : new Set(query.scope);
-  const [spans, policy] = await Promise.all([
+  const [spans, policyStages] = await Promise.all([
     spansAt(store, collections.timeline, point),
-    store.get(collections.timeline(VERSIONS), BOARD_STAGE_POLICY) as Promise<
-      PolicyVersions | undefined
-    >,
+    policyStagesAt(store, collections, point),
   ]);
   const open: SpanAt[] = [];
   for (const span of spans) {
@@ -65,10 +79,6 @@ export async function pipelineBoardAsOfByFold(
     }
   }
 
-  const inForce = knownInForce(policy?.versions ?? [], point);
-  const policyStages = ((inForce?.body.openStages ?? []) as Array<{ key: string }>).map(
-    (stage) => stage.key,
-  );
   const stages = boardStages(
     policyStages,
     open.map((deal) => deal.stage),
@@ -82,6 +92,40 @@ export async function pipelineBoardAsOfByFold(
     deals.sort((a, b) => a.enteredStageAt - b.enteredStageAt || compare(a.span.id, b.span.id));
   }
   const shown = [...byStage.values()].flatMap((deals) => deals.slice(0, query.limit));
+  const cards = await boardCardsAt(store, collections, point, shown);
+
+  const columns: PipelineColumn[] = stages.map((stage) => {
+    const deals = byStage.get(stage) ?? [];
+    return {
+      stage,
+      ...totalsOf(deals),
+      cards: deals.slice(0, query.limit).map(cards),
+      more: deals.length > query.limit,
+    };
+  });
+  const perOwner = new Map<string, SpanAt[]>();
+  for (const deal of open) {
+    const key = `${deal.owner}\u0000${deal.stage}`;
+    const deals = perOwner.get(key);
+    if (deals) deals.push(deal);
+    else perOwner.set(key, [deal]);
+  }
+  const owners = [...perOwner.values()]
+    .map((deals) => ({ ownerId: deals[0].owner, stage: deals[0].stage, ...totalsOf(deals) }))
+    .sort((a, b) => compare(a.ownerId, b.ownerId) || compare(a.stage, b.stage));
+  return { report: 'pipeline', columns, owners, rows: boardRows(columns), ...echo };
+}
+
+/**
+ * The cards of the deals shown, as they stood at the point: reads their full timelines (title,
+ * account), today's account names and their owners' teams as known at the point.
+ */
+export async function boardCardsAt(
+  store: ReadStore,
+  collections: PipelineAsOfCollections,
+  point: TimePoint,
+  shown: SpanAt[],
+): Promise<(deal: SpanAt) => BoardCard> {
   const timelines = await byId(
     store,
     collections.timeline(TIMELINES),
@@ -100,7 +144,7 @@ export async function pipelineBoardAsOfByFold(
       shown.map((deal) => deal.owner),
     ),
   ]);
-  const card = (deal: SpanAt): BoardCard => {
+  return (deal: SpanAt): BoardCard => {
     const spans = (teams.get(deal.owner) as TeamHistory | undefined)?.spans ?? [];
     const { accountId, title } = facts(deal);
     return {
@@ -120,27 +164,6 @@ export async function pipelineBoardAsOfByFold(
       lastActivityAt: null,
     };
   };
-
-  const columns: PipelineColumn[] = stages.map((stage) => {
-    const deals = byStage.get(stage) ?? [];
-    return {
-      stage,
-      ...totalsOf(deals),
-      cards: deals.slice(0, query.limit).map(card),
-      more: deals.length > query.limit,
-    };
-  });
-  const perOwner = new Map<string, SpanAt[]>();
-  for (const deal of open) {
-    const key = `${deal.owner}\u0000${deal.stage}`;
-    const deals = perOwner.get(key);
-    if (deals) deals.push(deal);
-    else perOwner.set(key, [deal]);
-  }
-  const owners = [...perOwner.values()]
-    .map((deals) => ({ ownerId: deals[0].owner, stage: deals[0].stage, ...totalsOf(deals) }))
-    .sort((a, b) => compare(a.ownerId, b.ownerId) || compare(a.stage, b.stage));
-  return { report: 'pipeline', columns, owners, rows: boardRows(columns), ...echo };
 }
 
 function totalsOf(deals: SpanAt[]): ColumnTotals {
@@ -150,5 +173,9 @@ function totalsOf(deals: SpanAt[]): ColumnTotals {
     if (deal.amount === null) totals.unpriced += 1;
     else totals.amounts[currency] = (totals.amounts[currency] ?? 0) + deal.amount;
   }
-  return totals;
+  return { ...totals, amounts: sortedKeys(totals.amounts) };
 }
+
+/** Currencies in code order, whatever order the deals came in. */
+export const sortedKeys = (amounts: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(amounts).sort(([a], [b]) => compare(a, b)));

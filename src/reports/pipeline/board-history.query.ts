@@ -1,0 +1,166 @@
+import {
+  BOARD_CHANGES,
+  BOARD_TOTALS,
+  BoardChange,
+  OPEN_SEGMENT,
+  ownerStageKey,
+  SEGMENT_CLASSES,
+  segmentClassLimitMs,
+  SEGMENTS,
+} from '../../../projections/shared/board-history';
+import { splitPeriod } from '../../../projections/shared/time-buckets';
+import { FieldCondition, ReadDocument, ReadStore } from '../../read-store/read-store.port';
+
+/** Summed board counters of one (stage, owner): see board-history.ts for the fields. */
+export interface OwnerStageTotals {
+  stage: string;
+  owner: string;
+  amounts: Record<string, number>;
+}
+
+const EARLIEST = new Date(0);
+
+/**
+ * The board's totals at (asOf, ∞) per (stage, owner): every change with business time ≤ asOf,
+ * summed from the month, day and hour buckets before asOf's hour and the changes of that hour.
+ */
+export async function boardTotalsAt(
+  store: ReadStore,
+  collection: (logical: string) => string,
+  asOf: Date,
+  owner: string | undefined,
+): Promise<Map<string, OwnerStageTotals>> {
+  const totals = new Map<string, OwnerStageTotals>();
+  const add = (stage: string, holder: string, amounts: Record<string, number>) => {
+    if (owner !== undefined && holder !== owner) return;
+    const key = ownerStageKey(holder, stage);
+    const entry = totals.get(key) ?? { stage, owner: holder, amounts: {} };
+    for (const field in amounts) entry.amounts[field] = (entry.amounts[field] ?? 0) + amounts[field];
+    totals.set(key, entry);
+  };
+  const parts = splitPeriod(EARLIEST, new Date(asOf.getTime() + 1));
+  const buckets = await Promise.all(
+    parts.runs.map((run) =>
+      store.find(collection(BOARD_TOTALS), {
+        where: { level: run.level, start: { gte: run.fromStart, lt: run.toStart } },
+      }),
+    ),
+  );
+  for (const found of buckets) {
+    for (const bucket of found) {
+      add(bucket.stage as string, bucket.owner as string, countersOf(bucket));
+    }
+  }
+  for (const edge of parts.edges) {
+    const changes = (await store.find(collection(BOARD_CHANGES), {
+      where: { at: { gte: edge.from, lt: edge.to } },
+    })) as unknown as BoardChange[];
+    for (const change of changes) {
+      for (const delta of change.d) add(delta.stage, delta.owner, delta.amounts);
+    }
+  }
+  return totals;
+}
+
+const BUCKET_FIELDS = new Set(['id', 'level', 'start', 'stage', 'owner']);
+
+function countersOf(bucket: ReadDocument): Record<string, number> {
+  const counters: Record<string, number> = {};
+  for (const field in bucket) {
+    const value = bucket[field];
+    if (!BUCKET_FIELDS.has(field) && typeof value === 'number') counters[field] = value;
+  }
+  return counters;
+}
+
+/**
+ * The deals whose board state at (asOf, knownAt) may differ from that at (asOf, ∞): those with a
+ * change on or before asOf that became known only after knownAt. Undefined when there are more
+ * than `limit` changes known after knownAt (the caller then folds every deal instead).
+ */
+export async function dealsKnownLater(
+  store: ReadStore,
+  collection: (logical: string) => string,
+  asOf: Date,
+  knownAt: Date,
+  limit: number,
+): Promise<Set<string> | undefined> {
+  const later = (await store.find(collection(BOARD_CHANGES), {
+    where: { known: { gt: knownAt.toISOString() } },
+    limit: limit + 1,
+  })) as unknown as BoardChange[];
+  if (later.length > limit) return undefined;
+  const asOfIso = asOf.toISOString();
+  return new Set(later.filter((change) => change.at <= asOfIso).map((change) => change.deal));
+}
+
+/** A deal on the board at asOf: its stage entry (ISO), for the order of the cards. */
+export interface CardCandidate {
+  deal: string;
+  e: string;
+}
+
+export const byStageEntry = (a: CardCandidate, b: CardCandidate): number =>
+  a.e < b.e ? -1 : a.e > b.e ? 1 : a.deal < b.deal ? -1 : a.deal > b.deal ? 1 : 0;
+
+interface SegmentDoc extends ReadDocument {
+  deal: string;
+  e: string;
+  s: string;
+  x?: string;
+}
+
+/**
+ * The first `count` deals in `stage` at (asOf, ∞) (held by `owner` when given), in order of stage
+ * entry then id. The segments that last now are read first, then each class from the longest
+ * down, in stage entry order from the earliest entry a segment of the class covering asOf can
+ * have, and no later than the cut the deals found so far set; a class cut short by its page is
+ * read again, twice as far.
+ */
+export async function oldestInStage(
+  store: ReadStore,
+  collection: (logical: string) => string,
+  stage: string,
+  owner: string | undefined,
+  asOf: Date,
+  count: number,
+): Promise<CardCandidate[]> {
+  if (count <= 0) return [];
+  const asOfIso = asOf.toISOString();
+  const key: Record<string, FieldCondition> =
+    owner === undefined ? { stage } : { so: ownerStageKey(owner, stage) };
+  const sources: Array<{ cls: string; from?: string }> = [{ cls: OPEN_SEGMENT }];
+  for (let c = SEGMENT_CLASSES - 1; c >= 0; c--) {
+    const from = asOf.getTime() - segmentClassLimitMs(c);
+    sources.push({
+      cls: `c${c}`,
+      from: c < SEGMENT_CLASSES - 1 && from >= 0 ? new Date(from).toISOString() : undefined,
+    });
+  }
+  let best: CardCandidate[] = [];
+  const cut = () => (best.length === count ? best[count - 1].e : asOfIso);
+  for (const source of sources) {
+    for (let limit = count; ; limit *= 2) {
+      const upTo = cut();
+      if (source.from !== undefined && source.from >= upTo) break;
+      const page = (await store.find(collection(SEGMENTS), {
+        where: {
+          ...key,
+          cls: source.cls,
+          e: { ...(source.from === undefined ? {} : { gt: source.from }), lte: upTo },
+        },
+        sort: [['e', 'asc']],
+        limit,
+      })) as SegmentDoc[];
+      const found = new Map(best.map((candidate) => [candidate.deal, candidate]));
+      for (const segment of page) {
+        if (segment.s <= asOfIso && (segment.x === undefined || segment.x > asOfIso)) {
+          found.set(segment.deal, { deal: segment.deal, e: segment.e });
+        }
+      }
+      best = [...found.values()].sort(byStageEntry).slice(0, count);
+      if (page.length < limit || page[page.length - 1].e > cut()) break;
+    }
+  }
+  return best;
+}
