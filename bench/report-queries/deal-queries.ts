@@ -12,7 +12,7 @@ import {
 } from '../../src/reports/deals/deal-facts.query';
 import { dwellTime } from '../../src/reports/deals/dwell-time.query';
 import { lossReasons } from '../../src/reports/deals/loss-reasons.query';
-import { forecastKnownAt } from '../../src/reports/forecast/forecast-known-at.query';
+import { forecastAsKnown } from '../../src/reports/forecast/forecast-as-known.query';
 import { monthRange } from '../../src/reports/forecast/forecast-reports.controller';
 import { ForecastQuery, forecastReport } from '../../src/reports/forecast/forecast.query';
 import { pipelineBoardAsOf } from '../../src/reports/pipeline/pipeline-board-as-of.query';
@@ -165,14 +165,15 @@ export const DEAL_QUERIES: ReportQuery[] = [
   }),
   replayed({
     name: 'forecast, knownAt',
-    calls: 'reports/forecast/forecast-known-at.query forecastKnownAt',
-    projections: [DEAL_TIMELINE],
+    calls: 'reports/forecast/forecast-as-known.query forecastAsKnown',
+    projections: [DEAL_TIMELINE, WEIGHTED_FORECAST],
     ...drawing,
     run(ctx, i) {
       const knownAt = monthsBefore(ctx.until, i % 12);
       // knownAt alone means asOf = knownAt; every other run asks about a month earlier.
       const asOf = i % 2 === 0 ? knownAt : monthsBefore(knownAt, 1);
-      return forecastKnownAt(ctx.store, ctx.names(DEAL_TIMELINE), {
+      const models = { timeline: ctx.names(DEAL_TIMELINE), forecast: ctx.names(WEIGHTED_FORECAST) };
+      return forecastAsKnown(ctx.store, models, {
         asOf,
         knownAt,
         by: 'closeMonth',

@@ -59,6 +59,32 @@ export async function forecastKnownAt(
     if (deal !== undefined && deal.status !== 'lost') deals.push(forecastDeal(deal));
   });
 
+  const context = await forecastContextAt(store, collection, point, deals);
+  const sums = new Map<string, Sums>();
+  for (const deal of deals) addContribution(sums, contribution(deal, context, asOf), query, 1);
+  const base = inForce(context.fxVersions(), asOf)?.base ?? null;
+  return {
+    report: 'forecast',
+    asOf,
+    knownAt: query.knownAt.toISOString(),
+    by: query.by,
+    currency: base,
+    rows: forecastRows(sums, query, base),
+  };
+}
+
+/**
+ * What contribution() weighs deals with at the point: the stage and FX policy versions and the
+ * teams of the deals' owners, as known then. Each list is made once per query and handed out
+ * again: contribution() only reads them, and forecast-money caches conversion factors per FX
+ * table object.
+ */
+export async function forecastContextAt(
+  store: ReadStore,
+  collection: (logical: string) => string,
+  point: TimePoint,
+  deals: ForecastDeal[],
+): Promise<ForecastContext> {
   const policySet = new Set([FX_POLICY_ID]);
   const ownerSet = new Set<string>();
   for (const deal of deals) {
@@ -66,16 +92,12 @@ export async function forecastKnownAt(
     ownerSet.add(deal.owner);
     ownerSet.add(deal.won?.owner ?? deal.owner);
   }
-  const policyIds = [...policySet];
-  const owners = [...ownerSet];
   const [policies, teams] = await Promise.all([
-    store.getMany(collection(VERSIONS), policyIds) as Promise<PolicyVersions[]>,
-    store.getMany(collection(TEAMS), owners) as Promise<TeamHistory[]>,
+    store.getMany(collection(VERSIONS), [...policySet]) as Promise<PolicyVersions[]>,
+    store.getMany(collection(TEAMS), [...ownerSet]) as Promise<TeamHistory[]>,
   ]);
   const versions = new Map(policies.map((doc) => [doc.id, knownBy(doc.versions, point)]));
   const spans = new Map(teams.map((doc) => [doc.id, knownBy(doc.spans, point)]));
-  // Each list is made once per query and handed out again: contribution() only reads them, and
-  // forecast-money caches conversion factors per FX table object.
   const memo = <T>(made: Map<string, T>, key: string, make: () => T): T => {
     let value = made.get(key);
     if (value === undefined) {
@@ -87,7 +109,7 @@ export async function forecastKnownAt(
   const stageLists = new Map<string, StageVersion[]>();
   const fxLists = new Map<string, FxVersion[]>();
   const teamLists = new Map<string, TeamSpan[]>();
-  const context: ForecastContext = {
+  return {
     stageVersions: (policyId) =>
       memo(stageLists, policyId, () =>
         (versions.get(policyId) ?? []).map((v): StageVersion => ({
@@ -114,31 +136,27 @@ export async function forecastKnownAt(
         (spans.get(userId) ?? []).map(({ at, teamId }): TeamSpan => ({ at, teamId })),
       ),
   };
-
-  const sums = new Map<string, Sums>();
-  for (const deal of deals) {
-    const entry = contribution(deal, context, asOf);
-    if (!entry) continue;
-    if (filter && entry.dims[filter.dim] !== filter.value) continue;
-    const group = groupBy ? entry.dims[groupBy] : ALL;
-    if (group === undefined) continue;
-    const total = sums.get(group) ?? {};
-    const { amounts } = entry;
-    for (const field in amounts) total[field] = (total[field] ?? 0) + amounts[field];
-    sums.set(group, total);
-  }
-  const base = inForce(context.fxVersions(), asOf)?.base ?? null;
-  return {
-    report: 'forecast',
-    asOf,
-    knownAt: query.knownAt.toISOString(),
-    by: query.by,
-    currency: base,
-    rows: forecastRows(sums, query, base),
-  };
 }
 
-function forecastDeal(deal: SpanAt): ForecastDeal {
+/** Adds (sign 1) or takes back (−1) one deal's contribution, filtered and grouped as asked. */
+export function addContribution(
+  sums: Map<string, Sums>,
+  entry: ReturnType<typeof contribution>,
+  query: Pick<ForecastQuery, 'filter' | 'groupBy'>,
+  sign: number,
+): void {
+  if (!entry) return;
+  const { filter, groupBy } = query;
+  if (filter && entry.dims[filter.dim] !== filter.value) return;
+  const group = groupBy ? entry.dims[groupBy] : ALL;
+  if (group === undefined) return;
+  const total = sums.get(group) ?? {};
+  const { amounts } = entry;
+  for (const field in amounts) total[field] = (total[field] ?? 0) + sign * amounts[field];
+  sums.set(group, total);
+}
+
+export function forecastDeal(deal: SpanAt): ForecastDeal {
   const { span, won } = deal;
   const { f } = span;
   const changedAt = deal.changedAt;

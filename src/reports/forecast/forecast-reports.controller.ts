@@ -17,7 +17,7 @@ import { UnsupportedFilterError } from '../rollup-query';
 import { ForecastQueryDto } from './forecast-query.dto';
 import { forecastReport } from './forecast.query';
 import { DEAL_TIMELINE } from '../../../projections/deal-timeline.projection';
-import { forecastKnownAt } from './forecast-known-at.query';
+import { forecastAsKnown } from './forecast-as-known.query';
 
 /** Months a forecast may span at once: ten years. */
 const MAX_MONTHS = 120;
@@ -41,8 +41,8 @@ export class ForecastReportsController {
       'Per month: open deals at amount × stage probability (rounded half-even per deal, converted at ' +
       'the rate in force on the first day of the month), won deals at 100 % in their won month (at ' +
       'the rate of the won day), in minor units of the base currency. `asOf` gives the forecast as ' +
-      'it stood then; `knownAt` leaves out what was recorded after it (computed from the ' +
-      'deal-timeline read model, since the forecast deltas carry business time only). One dimension filter; groupBy the same dimension, or team filter with groupBy ' +
+      'it stood then; `knownAt` leaves out what was recorded after it (the deals changed after it are ' +
+      'refolded from the deal-timeline read model, since the forecast deltas carry business time only). One dimension filter; groupBy the same dimension, or team filter with groupBy ' +
       'owner. A rep sees their own deals, a team lead their team’s.',
   })
   async forecast(
@@ -64,9 +64,12 @@ export class ForecastReportsController {
         groupBy: query.groupBy,
       } as const;
       const report = knownAt
-        ? await forecastKnownAt(
+        ? await forecastAsKnown(
             this.readModels.store,
-            (logical) => this.readModels.collection(DEAL_TIMELINE, logical),
+            {
+              timeline: (logical) => this.readModels.collection(DEAL_TIMELINE, logical),
+              forecast: (logical) => this.readModels.collection(WEIGHTED_FORECAST, logical),
+            },
             { ...computation, knownAt },
           )
         : await forecastReport(

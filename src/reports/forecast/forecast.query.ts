@@ -63,6 +63,22 @@ export async function forecastReport(
   collection: (logical: string) => string,
   query: ForecastQuery,
 ): Promise<ForecastReport> {
+  const { sums, base } = await forecastSums(store, collection, query);
+  return {
+    report: 'forecast',
+    asOf: query.asOf.toISOString(),
+    by: query.by,
+    currency: base,
+    rows: forecastRows(sums, query, base),
+  };
+}
+
+/** The summed contributions per group, and the base currency in force at asOf. */
+export async function forecastSums(
+  store: ReadStore,
+  collection: (logical: string) => string,
+  query: ForecastQuery,
+): Promise<{ sums: Map<string, Sums>; base: string | null }> {
   const changes = collection(CHANGES);
   const after = new Date(query.asOf.getTime() + 1);
   const [span, fx] = await Promise.all([
@@ -106,13 +122,7 @@ export async function forecastReport(
     });
   }
   const base = inForce((fx?.versions ?? []) as FxVersion[], query.asOf.toISOString())?.base ?? null;
-  return {
-    report: 'forecast',
-    asOf: query.asOf.toISOString(),
-    by: query.by,
-    currency: base,
-    rows: forecastRows(sums, query, base),
-  };
+  return { sums, base };
 }
 
 /** The report's rows from the sums of contributions per group ('all' without groupBy). */

@@ -73,27 +73,6 @@ function countersOf(bucket: ReadDocument): Record<string, number> {
   return counters;
 }
 
-/**
- * The deals whose board state at (asOf, knownAt) may differ from that at (asOf, ∞): those with a
- * change on or before asOf that became known only after knownAt. Undefined when there are more
- * than `limit` changes known after knownAt (the caller then folds every deal instead).
- */
-export async function dealsKnownLater(
-  store: ReadStore,
-  collection: (logical: string) => string,
-  asOf: Date,
-  knownAt: Date,
-  limit: number,
-): Promise<Set<string> | undefined> {
-  const later = (await store.find(collection(BOARD_CHANGES), {
-    where: { known: { gt: knownAt.toISOString() } },
-    limit: limit + 1,
-  })) as unknown as BoardChange[];
-  if (later.length > limit) return undefined;
-  const asOfIso = asOf.toISOString();
-  return new Set(later.filter((change) => change.at <= asOfIso).map((change) => change.deal));
-}
-
 /** A deal on the board at asOf: its stage entry (ISO), for the order of the cards. */
 export interface CardCandidate {
   deal: string;

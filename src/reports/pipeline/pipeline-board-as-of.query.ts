@@ -1,13 +1,13 @@
 import { DealSpan, SPANS } from '../../../projections/deal-timeline.projection';
 import { amountField, ownerStageKey, pricedField } from '../../../projections/shared/board-history';
 import { SPAN_FACT, SpanAt, spanAt } from '../../audit/as-of/deal-span';
+import { dealsKnownLater, KNOWN_LATER_LIMIT } from '../../audit/as-of/known-later';
 import { TimePoint } from '../../audit/as-of/time-point';
 import { ReadStore } from '../../read-store/read-store.port';
 import {
   boardTotalsAt,
   byStageEntry,
   CardCandidate,
-  dealsKnownLater,
   oldestInStage,
   OwnerStageTotals,
 } from './board-history.query';
@@ -46,9 +46,6 @@ export interface PipelineAsOfCollections {
   timeline: (logical: string) => string;
   board: (logical: string) => string;
 }
-
-/** With knownAt, at most this many changes recorded after it are corrected deal by deal. */
-export const KNOWN_LATER_LIMIT = 2000;
 
 /**
  * The board as it stood at asOf, as known at knownAt: the deals open then, in their stage then,
