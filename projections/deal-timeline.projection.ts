@@ -415,8 +415,8 @@ function applyMembership(event: RecordedEvent, view: ProjectionView): void {
 
 export const dealTimelineProjection: Projection = {
   name: DEAL_TIMELINE,
-  // 7: the board's history (boardTotals, boardChanges, segments).
-  version: 7,
+  // 7: the board's history (boardTotals, boardChanges, segments); 8: boardChanges by lateness.
+  version: 8,
   collections: [
     // Read by id only (the cards a board shows): the selection runs on `spans`.
     { name: TIMELINES },
@@ -434,7 +434,10 @@ export const dealTimelineProjection: Projection = {
     { name: VERSIONS },
     { name: TEAMS },
     { name: BOARD_TOTALS, indexes: [['level', 'start']] },
-    { name: BOARD_CHANGES, indexes: [['at'], ['known']] },
+    {
+      name: BOARD_CHANGES,
+      indexes: [['at'], ['late', 'known']],
+    },
     {
       name: SEGMENTS,
       indexes: [

@@ -11,7 +11,7 @@ import { BUCKET_LEVELS, bucketStart } from './time-buckets';
  * deals: the board's totals at (T, ∞) are the sum of every change's difference with at ≤ T. Those
  * differences are filed per (stage, owner) in UTC month, day and hour buckets (`boardTotals`) and,
  * for the sub-hour edge, per change (`boardChanges`, which also records when each change became
- * known, so that a knownAt query finds the changes it must leave out).
+ * known and how late, so that a knownAt query finds the changes it must leave out).
  *
  * The cards (the oldest deals in each stage at T) come from `segments`: one document per stretch of
  * a deal's history with the same open stage, stage entry and owner, with when it started and ended
@@ -93,7 +93,26 @@ export interface BoardChange {
   deal: string;
   at: string;
   known: string;
+  /** How late it was recorded, as a class: see lateClass. */
+  late: string;
   d: BoardDelta[];
+}
+
+/** Lateness classes: the smallest c ≥ 0 with known − at < 2^c seconds, capped. */
+export const LATE_CLASSES = 37;
+/** The upper limit (exclusive) of lateness class c, in ms. */
+export const lateClassLimitMs = (c: number): number => 2 ** c * 1000;
+
+/**
+ * The lateness class of a change, as a key (`l<c>`). A change of class c < the last that happened
+ * by T and became known after K was recorded in (K, T + 2^c s): one index range per class finds
+ * every change a knownAt query must leave out, without reading what happened after T.
+ */
+export function lateClass(at: string, known: string): string {
+  const late = Date.parse(known) - Date.parse(at);
+  let c = 0;
+  while (c < LATE_CLASSES - 1 && late >= lateClassLimitMs(c)) c++;
+  return `l${c}`;
 }
 
 export const boardChangeId = (deal: string, index: number) => `${deal}:${index}`;
@@ -102,7 +121,7 @@ export const boardChangeId = (deal: string, index: number) => `${deal}:${index}`
  * Files a change: its deltas into the buckets of its business time, and the change itself (also
  * when its deltas are empty: a knownAt query must know that the deal changed after knownAt).
  */
-export function fileBoardChange(view: ProjectionView, change: BoardChange): void {
+export function fileBoardChange(view: ProjectionView, change: Omit<BoardChange, 'late'>): void {
   const when = new Date(change.at);
   for (const level of BUCKET_LEVELS) {
     const start = bucketStart(level, when);
@@ -115,7 +134,7 @@ export function fileBoardChange(view: ProjectionView, change: BoardChange): void
       });
     }
   }
-  view.put(BOARD_CHANGES, { ...change });
+  view.put(BOARD_CHANGES, { ...change, late: lateClass(change.at, change.known) });
 }
 
 /** Segment size classes: the smallest c ≥ 0 with length < 2^c hours, capped (see BoardSegment.cls). */

@@ -194,14 +194,14 @@ export function spanAt(span: DealSpan, point: TimePoint): SpanAt | undefined {
   };
 }
 
-/** The last instant whose ISO form has a four-digit year, so that ISO strings order as times. */
-const LAST_PLAIN_ISO = Date.parse('9999-12-31T23:59:59.999Z');
-
-const isoPlus = (instant: Date, ms: number): string | undefined => {
+/** `ms` after the instant as an ISO string; undefined (no upper bound) beyond year 9999. */
+export const isoPlus = (instant: Date, ms: number): string | undefined => {
   const end = instant.getTime() + ms;
-  // Beyond year 9999: no upper bound.
   return end > LAST_PLAIN_ISO ? undefined : new Date(end).toISOString();
 };
+
+/** The last instant whose ISO form has a four-digit year, so that ISO strings order as times. */
+const LAST_PLAIN_ISO = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** With knownAt, first try reading the deals known by then, when they are at most this many. */
 export const KNOWN_PROBE = 256;
