@@ -415,8 +415,9 @@ function applyMembership(event: RecordedEvent, view: ProjectionView): void {
 
 export const dealTimelineProjection: Projection = {
   name: DEAL_TIMELINE,
-  // 7: the board's history (boardTotals, boardChanges, segments); 8: boardChanges by lateness.
-  version: 8,
+  // 7: the board's history (boardTotals, boardChanges, segments); 8: boardChanges by lateness;
+  // 9: segment classes in steps of √2.
+  version: 9,
   collections: [
     // Read by id only (the cards a board shows): the selection runs on `spans`.
     { name: TIMELINES },

@@ -137,11 +137,11 @@ export function fileBoardChange(view: ProjectionView, change: Omit<BoardChange, 
   view.put(BOARD_CHANGES, { ...change, late: lateClass(change.at, change.known) });
 }
 
-/** Segment size classes: the smallest c ≥ 0 with length < 2^c hours, capped (see BoardSegment.cls). */
-export const SEGMENT_CLASSES = 25;
+/** Segment size classes: the smallest c ≥ 0 with length < 2^(c/2) hours, capped (see BoardSegment.cls). */
+export const SEGMENT_CLASSES = 41;
 const HOUR_MS = 60 * 60 * 1000;
 /** The upper limit (exclusive) of class c, in ms. */
-export const segmentClassLimitMs = (c: number): number => 2 ** c * HOUR_MS;
+export const segmentClassLimitMs = (c: number): number => Math.ceil(2 ** (c / 2) * HOUR_MS);
 
 /** The class key of a closed segment, whose stage entry was at `e` and which ended at `x`. */
 export function boardSegmentClass(e: string, x: string): string {
@@ -157,7 +157,7 @@ export const OPEN_SEGMENT = 'open';
  * - `e`: the stage entry (enteredStageAt); `s`: business time of the change that began the stretch;
  *   `x`: of the change that ended it (absent while it lasts);
  * - `cls`: OPEN_SEGMENT while it lasts, else boardSegmentClass(e, x). A segment of class c < the
- *   last that covers T (s ≤ T < x) has e > T − 2^c h, so one index range on (stage, cls, e) per
+ *   last that covers T (s ≤ T < x) has e > T − 2^(c/2) h, so one index range on (stage, cls, e) per
  *   class finds the segments covering T in stage entry order;
  * - `so`: owner and stage, for the same finds within one owner.
  */

@@ -35,7 +35,8 @@ export async function boardTotalsAt(
     if (owner !== undefined && holder !== owner) return;
     const key = ownerStageKey(holder, stage);
     const entry = totals.get(key) ?? { stage, owner: holder, amounts: {} };
-    for (const field in amounts) entry.amounts[field] = (entry.amounts[field] ?? 0) + amounts[field];
+    for (const field in amounts)
+      entry.amounts[field] = (entry.amounts[field] ?? 0) + amounts[field];
     totals.set(key, entry);
   };
   const parts = splitPeriod(EARLIEST, new Date(asOf.getTime() + 1));
@@ -93,8 +94,8 @@ interface SegmentDoc extends ReadDocument {
  * The first `count` deals in `stage` at (asOf, ∞) (held by `owner` when given), in order of stage
  * entry then id. The segments that last now are read first, then each class from the longest
  * down, in stage entry order from the earliest entry a segment of the class covering asOf can
- * have, and no later than the cut the deals found so far set; a class cut short by its page is
- * read again, twice as far.
+ * have up to the cut the deals found so far set, a page at a time, each page going on from the
+ * last entry the one before ended on (with every segment that shares that entry).
  */
 export async function oldestInStage(
   store: ReadStore,
@@ -105,6 +106,7 @@ export async function oldestInStage(
   count: number,
 ): Promise<CardCandidate[]> {
   if (count <= 0) return [];
+  const segments = collection(SEGMENTS);
   const asOfIso = asOf.toISOString();
   const key: Record<string, FieldCondition> =
     owner === undefined ? { stage } : { so: ownerStageKey(owner, stage) };
@@ -116,29 +118,42 @@ export async function oldestInStage(
       from: c < SEGMENT_CLASSES - 1 && from >= 0 ? new Date(from).toISOString() : undefined,
     });
   }
+  const found = new Map<string, CardCandidate>();
   let best: CardCandidate[] = [];
   const cut = () => (best.length === count ? best[count - 1].e : asOfIso);
+  const consider = (page: SegmentDoc[]) => {
+    let added = false;
+    for (const segment of page) {
+      if (segment.s <= asOfIso && (segment.x === undefined || segment.x > asOfIso)) {
+        found.set(segment.deal, { deal: segment.deal, e: segment.e });
+        added = true;
+      }
+    }
+    if (added) best = [...found.values()].sort(byStageEntry).slice(0, count);
+  };
   for (const source of sources) {
+    let after = source.from;
     for (let limit = count; ; limit *= 2) {
       const upTo = cut();
-      if (source.from !== undefined && source.from >= upTo) break;
-      const page = (await store.find(collection(SEGMENTS), {
+      if (after !== undefined && after >= upTo) break;
+      const page = (await store.find(segments, {
         where: {
           ...key,
           cls: source.cls,
-          e: { ...(source.from === undefined ? {} : { gt: source.from }), lte: upTo },
+          e: { ...(after === undefined ? {} : { gt: after }), lte: upTo },
         },
         sort: [['e', 'asc']],
         limit,
       })) as SegmentDoc[];
-      const found = new Map(best.map((candidate) => [candidate.deal, candidate]));
-      for (const segment of page) {
-        if (segment.s <= asOfIso && (segment.x === undefined || segment.x > asOfIso)) {
-          found.set(segment.deal, { deal: segment.deal, e: segment.e });
-        }
-      }
-      best = [...found.values()].sort(byStageEntry).slice(0, count);
-      if (page.length < limit || page[page.length - 1].e > cut()) break;
+      consider(page);
+      if (page.length < limit) break;
+      after = page[page.length - 1].e;
+      // The page may have ended inside a run of equal entries: the rest of the run, then on past it.
+      consider(
+        (await store.find(segments, {
+          where: { ...key, cls: source.cls, e: after },
+        })) as SegmentDoc[],
+      );
     }
   }
   return best;
