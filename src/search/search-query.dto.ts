@@ -1,6 +1,6 @@
+import { PageLimitField } from '../http/page-limit.decorator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { SEARCH_KINDS, SearchKind } from '../../projections/search-index.projection';
 import { SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT } from './search.query';
 
@@ -21,11 +21,6 @@ export class SearchQueryDto {
   @IsIn(SEARCH_KINDS)
   kind?: SearchKind;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: SEARCH_MAX_LIMIT, default: SEARCH_DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(SEARCH_MAX_LIMIT)
+  @PageLimitField(SEARCH_MAX_LIMIT, SEARCH_DEFAULT_LIMIT)
   limit?: number;
 }

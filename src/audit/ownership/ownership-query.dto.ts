@@ -1,16 +1,6 @@
+import { PageLimitField } from '../../http/page-limit.decorator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsIanaTimeZone } from '../../http/validators';
 
 export const LEDGER_DEFAULT_LIMIT = 1000;
@@ -49,12 +39,7 @@ class OwnerScopeDto {
 
 /** A page of rows: at most `limit`. */
 class OwnerPageDto extends OwnerScopeDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: LEDGER_MAX_LIMIT, default: LEDGER_DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(LEDGER_MAX_LIMIT)
+  @PageLimitField(LEDGER_MAX_LIMIT, LEDGER_DEFAULT_LIMIT)
   limit?: number;
 }
 

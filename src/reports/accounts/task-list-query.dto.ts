@@ -1,6 +1,6 @@
+import { PageLimitField } from '../../http/page-limit.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { TASK_LIST_DEFAULT_LIMIT, TASK_LIST_MAX_LIMIT } from './task-list.query';
 
 export const TASK_STATUSES = ['open', 'completed', 'cancelled'] as const;
@@ -20,15 +20,6 @@ export class TaskListQueryDto {
   @IsIn(TASK_STATUSES)
   status?: (typeof TASK_STATUSES)[number];
 
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: TASK_LIST_MAX_LIMIT,
-    default: TASK_LIST_DEFAULT_LIMIT,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(TASK_LIST_MAX_LIMIT)
+  @PageLimitField(TASK_LIST_MAX_LIMIT, TASK_LIST_DEFAULT_LIMIT)
   limit?: number;
 }

@@ -1,16 +1,6 @@
+import { PageLimitField } from '../../http/page-limit.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DEAL_FACTS_DEFAULT_LIMIT, DEAL_FACTS_MAX_LIMIT, DEAL_STATUSES } from './deal-facts.query';
 
 export class DealFactsListQueryDto {
@@ -48,15 +38,10 @@ export class DealFactsListQueryDto {
   @IsISO8601({ strict: true })
   openedBefore?: string;
 
-  @ApiPropertyOptional({
-    description: `Deals to return, newest opening first (default ${DEAL_FACTS_DEFAULT_LIMIT})`,
-    minimum: 1,
-    maximum: DEAL_FACTS_MAX_LIMIT,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(DEAL_FACTS_MAX_LIMIT)
+  @PageLimitField(
+    DEAL_FACTS_MAX_LIMIT,
+    DEAL_FACTS_DEFAULT_LIMIT,
+    'Deals to return, newest opening first',
+  )
   limit?: number;
 }

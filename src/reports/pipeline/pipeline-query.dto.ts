@@ -1,6 +1,6 @@
+import { PageLimitField } from '../../http/page-limit.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { TimePointField } from '../../audit/as-of/as-of-query.dto';
 import { PIPELINE_DEFAULT_LIMIT, PIPELINE_MAX_LIMIT } from './pipeline-board.query';
 
@@ -19,17 +19,11 @@ export class PipelineQueryDto {
   @MaxLength(100)
   stage?: string;
 
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: PIPELINE_MAX_LIMIT,
-    default: PIPELINE_DEFAULT_LIMIT,
-    description: 'Cards per column, the longest in their stage first',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(PIPELINE_MAX_LIMIT)
+  @PageLimitField(
+    PIPELINE_MAX_LIMIT,
+    PIPELINE_DEFAULT_LIMIT,
+    'Cards per column, the longest in their stage first',
+  )
   limit?: number;
 
   @TimePointField(

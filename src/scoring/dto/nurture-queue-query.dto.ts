@@ -1,6 +1,6 @@
+import { PageLimitField } from '../../http/page-limit.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export const NURTURE_QUEUE_DEFAULT_LIMIT = 50;
 
@@ -14,11 +14,6 @@ export class NurtureQueueQueryDto {
   @MaxLength(200)
   owner?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: NURTURE_QUEUE_DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimitField(500, NURTURE_QUEUE_DEFAULT_LIMIT)
   limit?: number;
 }

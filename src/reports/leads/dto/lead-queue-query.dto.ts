@@ -1,15 +1,6 @@
+import { PageLimitField } from '../../../http/page-limit.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export const LEAD_QUEUE_DEFAULT_LIMIT = 200;
 export const QUEUE_STATUS_FILTERS = ['open', 'new', 'working'] as const;
@@ -45,12 +36,7 @@ export class LeadQueueQueryDto {
   @IsIn(QUEUE_STATUS_FILTERS)
   status?: (typeof QUEUE_STATUS_FILTERS)[number];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: LEAD_QUEUE_DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimitField(1000, LEAD_QUEUE_DEFAULT_LIMIT)
   limit?: number;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'Or send Accept: text/csv' })
@@ -74,12 +60,7 @@ export class NurtureQueueReportQueryDto {
   @MaxLength(200)
   team?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: LEAD_QUEUE_DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimitField(1000, LEAD_QUEUE_DEFAULT_LIMIT)
   limit?: number;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'Or send Accept: text/csv' })
