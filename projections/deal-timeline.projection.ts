@@ -416,8 +416,8 @@ function applyMembership(event: RecordedEvent, view: ProjectionView): void {
 export const dealTimelineProjection: Projection = {
   name: DEAL_TIMELINE,
   // 7: the board's history (boardTotals, boardChanges, segments); 8: boardChanges by lateness;
-  // 9: segment classes in steps of √2.
-  version: 9,
+  // 9: segment classes in steps of √2; 10: spans by owner now (a scope's deals).
+  version: 10,
   collections: [
     // Read by id only (the cards a board shows): the selection runs on `spans`.
     { name: TIMELINES },
@@ -430,6 +430,7 @@ export const dealTimelineProjection: Projection = {
         ['firstKnown'],
         ['openClass', 'settledAt'],
         ['knownClass', 'settledKnown'],
+        ['ownerNow'],
       ],
     },
     { name: VERSIONS },

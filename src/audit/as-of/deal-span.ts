@@ -302,6 +302,28 @@ export async function spansAt(
   return sorted(byId.values());
 }
 
+/** Above this many deals held now by a scope's owners, spansHeldBy leaves the choice to spansAt. */
+export const HELD_PROBE = 4000;
+
+/**
+ * The compact timelines of the deals held now by `owners` that may be open at the point, in id
+ * order, when those deals are at most HELD_PROBE (a rep's or a small team's book): one indexed
+ * count and find on `ownerNow`, and spansAt's test in memory. Undefined otherwise.
+ */
+export async function spansHeldBy(
+  store: ReadStore,
+  collection: (logical: string) => string,
+  point: TimePoint,
+  owners: string[],
+): Promise<DealSpan[] | undefined> {
+  const spans = collection(SPANS);
+  const where = { ownerNow: { in: owners } };
+  if ((await store.count(spans, where)) > HELD_PROBE) return undefined;
+  const { needed } = selection(point, undefined);
+  const held = (await store.find(spans, { where })) as DealSpan[];
+  return held.filter(needed).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 /**
  * The deals of spansAt, each visited once, in no particular order, one find at a time: what a
  * caller that only adds up may use, so that each find's documents can be dropped before the next.

@@ -8,7 +8,7 @@ import {
 } from '../../../projections/deal-timeline.projection';
 import { ACCOUNTS } from '../../../projections/pipeline-board.projection';
 import { knownInForce } from '../../audit/as-of/known-entries';
-import { iso, SPAN_FACT, SpanAt, spanAt, spansAt } from '../../audit/as-of/deal-span';
+import { iso, SPAN_FACT, SpanAt, spanAt, spansAt, spansHeldBy } from '../../audit/as-of/deal-span';
 import { TimePoint } from '../../audit/as-of/time-point';
 import { ReadStore } from '../../read-store/read-store.port';
 import type {
@@ -36,8 +36,7 @@ export async function policyStagesAt(
   point: TimePoint,
 ): Promise<string[]> {
   const policy = (await store.get(collections.timeline(VERSIONS), BOARD_STAGE_POLICY)) as
-    | PolicyVersions
-    | undefined;
+    PolicyVersions | undefined;
   const inForce = knownInForce(policy?.versions ?? [], point);
   return ((inForce?.body.openStages ?? []) as Array<{ key: string }>).map((stage) => stage.key);
 }
@@ -45,8 +44,9 @@ export async function policyStagesAt(
 /**
  * The board as it stood at asOf, as known at knownAt: the deals open then, in the stage, with the
  * owner and amount they had then, from the deal-timeline read model (no stream is folded). Cost:
- * the indexed finds of deal-span.ts (the deals open now, plus those closed after the point, by
- * span size class), each compact timeline folded in memory, then the full timelines and accounts
+ * the indexed finds of deal-span.ts (for a scope of owners holding few deals, those deals;
+ * otherwise the deals open now, plus those closed after the point, by span size class), each
+ * compact timeline folded in memory, then the full timelines and accounts
  * of the cards returned. Account names are today's; a card's last activity is not kept per point
  * and reads null.
  */
@@ -61,8 +61,12 @@ export async function pipelineBoardAsOfByFold(
     return { report: 'pipeline', columns: [], owners: [], rows: [], ...echo };
   }
   const scope = query.scope === 'all' ? undefined : new Set(query.scope);
+  const held =
+    query.scope === 'all'
+      ? undefined
+      : await spansHeldBy(store, collections.timeline, point, query.scope);
   const [spans, policyStages] = await Promise.all([
-    spansAt(store, collections.timeline, point),
+    held ?? spansAt(store, collections.timeline, point),
     policyStagesAt(store, collections, point),
   ]);
   const open: SpanAt[] = [];

@@ -10,7 +10,7 @@ import {
   TimelineChange,
 } from '../../../projections/deal-timeline.projection';
 import { dealAt, dealAtSpan, timelinesAt } from '../../support/deal-at-oracle';
-import { KNOWN_PROBE, spansAt } from '../../../src/audit/as-of/deal-span';
+import { KNOWN_PROBE, spansAt, spansHeldBy } from '../../../src/audit/as-of/deal-span';
 import { TimePoint } from '../../../src/audit/as-of/time-point';
 import { RecordedEvent } from '../../../src/event-store/event-store.port';
 import { SqliteReadStore } from '../../../src/read-store/sqlite/sqlite-read-store';
@@ -380,6 +380,19 @@ describe('deal spans on random histories', () => {
       // Both ways of selecting were taken.
       expect(probed).toBeGreaterThan(10);
       expect(unprobed).toBeGreaterThan(10);
+    });
+
+    it('reads the same deals of a scope by their owner now as spansAt does', async () => {
+      const owners = [...new Set(spans.map((s) => s.ownerNow as string))].sort();
+      expect(owners.length).toBeGreaterThan(2);
+      for (const [i, p] of points.entries()) {
+        const scope = [owners[i % owners.length], owners[(i * 7 + 1) % owners.length]];
+        const expected = (await spansAt(store, collection, p))
+          .filter((s) => scope.includes(s.ownerNow as string))
+          .map((s) => s.id);
+        const held = await spansHeldBy(store, collection, p, scope);
+        expect(held?.map((s) => s.id)).toEqual(expected);
+      }
     });
   });
 });
