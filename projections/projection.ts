@@ -24,6 +24,16 @@ export interface ProjectionCollection extends CollectionSpec {
   preload?: boolean;
 }
 
+/**
+ * What `reads` may consult: the preloaded collections, as they stand before the batch. A projection
+ * whose reads depend on an index it keeps in memory (the documents a policy change touches) names
+ * them from there; whatever events earlier in the batch write is readable anyway.
+ */
+export interface PreloadedView {
+  /** Only preloaded collections: anything else throws. */
+  get<T extends ReadDocument = ReadDocument>(collection: string, id: string): T | undefined;
+}
+
 export interface DocumentRef {
   collection: string;
   id: string;
@@ -44,7 +54,7 @@ export interface Projection {
   /** Personal fields are opened (decrypted) only for projections that show them. */
   personalData?: boolean;
   /** Documents `apply` will read for this event, other than preloaded collections. */
-  reads?(event: RecordedEvent): DocumentRef[];
+  reads?(event: RecordedEvent, preloaded: PreloadedView): DocumentRef[];
   apply(event: RecordedEvent, view: ProjectionView): void;
 }
 

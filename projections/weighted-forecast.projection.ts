@@ -12,7 +12,7 @@ import type { FxRate } from '../domain/shared/money';
 import { regionOf } from '../domain/shared/regions';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import type { ReadDocument } from '../src/read-store/read-store.port';
-import { DocumentRef, Projection, ProjectionView, streamId } from './projection';
+import { DocumentRef, PreloadedView, Projection, ProjectionView, streamId } from './projection';
 import {
   DeltaAccumulator,
   ForecastContext,
@@ -39,9 +39,12 @@ import { addToRollup, Dimensions, dimensionKeys, rollupCollections } from './sha
  *   the latest change. As of T = totals − the deltas dated after T, which for a recent T are few.
  * - `deals` (preloaded): the inputs of every open or won deal, so a policy change or a team move
  *   can re-weigh the deals it touches without a query.
- * - `parked`: the inputs of lost deals, kept for a reopen.
+ * - `history`: per deal, its earlier inputs with the business time each took effect, and the
+ *   inputs of a lost deal (kept for a reopen). A policy version or a team move recorded after deal
+ *   changes dated after it (a back-dated import) re-weighs those earlier states too.
  * - `index` (preloaded): sharded lists of the ids of open and won deals by currency, plus the
- *   currencies seen: what a policy version or a team move re-weighs.
+ *   currencies seen; the lost deals by the month they were lost in; and the deals recorded while a
+ *   policy or a user's team had no entry yet (its first entry holds from the start).
  * - `policies`, `memberships` (preloaded): every stage-policy and FX version with the time it
  *   came into force, and each user's team over time.
  */
@@ -50,7 +53,7 @@ export const WEIGHTED_FORECAST = 'weighted-forecast';
 export const CHANGES = 'changes';
 export const TOTALS = 'totals';
 export const DEALS = 'deals';
-export const PARKED = 'parked';
+export const HISTORY = 'history';
 export const INDEX = 'index';
 export const POLICIES = 'policies';
 export const MEMBERSHIPS = 'memberships';
@@ -87,6 +90,9 @@ export interface MembershipDocument extends ReadDocument {
 interface IndexDocument extends ReadDocument {
   ids: string[];
 }
+
+/** The batch's view, or what `reads` sees: the preloaded collections. */
+type Reader = PreloadedView;
 
 // ---- Index -----------------------------------------------------------------------------------
 
@@ -134,7 +140,7 @@ function reindex(
 }
 
 /** The live deals in these currencies (all seen when absent), each once, in a stable order. */
-function liveDeals(view: ProjectionView, currencies?: readonly string[]): ForecastDeal[] {
+function liveDeals(view: Reader, currencies?: readonly string[]): ForecastDeal[] {
   const deals: ForecastDeal[] = [];
   for (const currency of currencies ?? view.get<IndexDocument>(INDEX, CURRENCIES)?.ids ?? []) {
     for (let shard = 0; shard < SHARDS; shard++) {
@@ -159,7 +165,125 @@ function viewContext(view: ProjectionView): ForecastContext {
   };
 }
 
-const later = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b);
+// ---- Deal histories --------------------------------------------------------------------------
+
+/** The inputs of a deal that change along its stream; the others are fixed when it opens. */
+type Varying = Pick<
+  ForecastDeal,
+  'status' | 'stage' | 'amount' | 'closeMonth' | 'shipMonth' | 'owner' | 'won'
+>;
+const VARYING = ['status', 'stage', 'amount', 'closeMonth', 'shipMonth', 'owner', 'won'] as const;
+
+/** A past state: when it took effect and its inputs; after the first, only those that changed. */
+export type PastState = Partial<Varying> & { at: string };
+
+export interface DealHistoryDocument extends ReadDocument {
+  /** The states before the current one, in order, none of them empty (each held for a while). */
+  past: PastState[];
+  /** While the deal is lost: its inputs, as `deals` holds a live deal's, and when it was lost. */
+  parked?: ForecastDeal;
+  lostAt?: string;
+}
+
+const sameValue = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+function varyingOf(deal: Varying): Varying {
+  const { status, stage, amount, closeMonth, shipMonth, owner, won } = deal;
+  return { status, stage, amount, closeMonth, shipMonth, owner, won };
+}
+
+/** The past states in full, each as the deal's inputs with `changedAt` = when it took effect. */
+function pastStates(current: ForecastDeal, past: readonly PastState[]): ForecastDeal[] {
+  const states: ForecastDeal[] = [];
+  let inputs = varyingOf(current);
+  for (const { at, ...changed } of past) {
+    inputs = { ...inputs, ...changed };
+    states.push({ ...current, ...inputs, changedAt: at });
+  }
+  return states;
+}
+
+/**
+ * The past once `before` gives way to a state that takes effect at `at`: `before` joins it, as
+ * what changed since the last past state, unless it took effect at that same instant (then no
+ * forecast as of any T sees it).
+ */
+function pastWith(past: PastState[], before: ForecastDeal | undefined, at: string): PastState[] {
+  if (!before || Date.parse(before.changedAt) >= Date.parse(at)) return past;
+  const last = past.length > 0 ? pastStates(before, past)[past.length - 1] : undefined;
+  const state: PastState = { at: before.changedAt };
+  for (const key of VARYING) {
+    if (!last || !sameValue(last[key], before[key])) Object.assign(state, { [key]: before[key] });
+  }
+  return [...past, state];
+}
+
+// ---- Sharded id sets in the index ------------------------------------------------------------
+
+/** Shards of the smaller id sets (lost deals per month, deals waiting for a first entry). */
+const SET_SHARDS = 16;
+const setKey = (name: string, shard: number) => `${name}|${shard}`;
+
+function addToSet(view: ProjectionView, name: string, id: string): void {
+  const key = setKey(name, shardOf(id) % SET_SHARDS);
+  const ids = view.get<IndexDocument>(INDEX, key)?.ids ?? [];
+  if (!ids.includes(id)) view.put(INDEX, { id: key, ids: [...ids, id] });
+}
+
+function removeFromSet(view: ProjectionView, name: string, id: string): void {
+  const key = setKey(name, shardOf(id) % SET_SHARDS);
+  const ids = view.get<IndexDocument>(INDEX, key)?.ids ?? [];
+  if (!ids.includes(id)) return;
+  const rest = ids.filter((known) => known !== id);
+  if (rest.length === 0) view.delete(INDEX, key);
+  else view.put(INDEX, { id: key, ids: rest });
+}
+
+function setIds(view: Reader, name: string): string[] {
+  const ids: string[] = [];
+  for (let shard = 0; shard < SET_SHARDS; shard++) {
+    ids.push(...(view.get<IndexDocument>(INDEX, setKey(name, shard))?.ids ?? []));
+  }
+  return ids;
+}
+
+function dropSet(view: ProjectionView, name: string): void {
+  for (let shard = 0; shard < SET_SHARDS; shard++) {
+    const key = setKey(name, shard);
+    if (view.get(INDEX, key)) view.delete(INDEX, key);
+  }
+}
+
+/** Lost deals by the month they were lost in, and the months that have some. */
+const LOST_MONTHS = 'lost-months';
+const lostSet = (month: string) => `lost|${month}`;
+
+function addLost(view: ProjectionView, id: string, at: string): void {
+  const month = monthOf(at);
+  addToSet(view, lostSet(month), id);
+  const months = view.get<IndexDocument>(INDEX, LOST_MONTHS)?.ids ?? [];
+  if (!months.includes(month)) view.put(INDEX, { id: LOST_MONTHS, ids: [...months, month].sort() });
+}
+
+/** The deals lost in `at`'s month or later: the lost deals that were open or won after `at`. */
+function lostSince(view: Reader, at: string): string[] {
+  const from = monthOf(at);
+  const ids: string[] = [];
+  for (const month of view.get<IndexDocument>(INDEX, LOST_MONTHS)?.ids ?? []) {
+    if (month >= from) ids.push(...setIds(view, lostSet(month)));
+  }
+  return ids;
+}
+
+/**
+ * The deals recorded while a timeline had no entry: a stage policy (`stages:<id>`), the FX policy
+ * (`fx`), a user's teams (`user:<id>`). The first entry holds from the start, so it re-weighs
+ * their whole history; then the set is dropped.
+ */
+const firstSet = (timeline: string) => `first|${timeline}`;
+const stagesTimeline = (policyId: string) => `stages:${policyId}`;
+const FX_TIMELINE = 'fx';
+const userTimeline = (userId: string) => `user:${userId}`;
 
 // ---- Deal events -----------------------------------------------------------------------------
 
@@ -231,20 +355,156 @@ function nextDeal(deal: ForecastDeal | undefined, event: RecordedEvent): Forecas
 
 function applyDealEvent(event: RecordedEvent, view: ProjectionView, acc: DeltaAccumulator): void {
   const id = streamId(event);
+  const at = event.metadata.occurredAt;
   const live = view.get<ForecastDeal>(DEALS, id);
-  const before = live ?? view.get<ForecastDeal>(PARKED, id);
+  const history = view.get<DealHistoryDocument>(HISTORY, id);
+  const before = live ?? history?.parked;
   const after = nextDeal(before, event);
   if (!after || after === before) return;
   const context = viewContext(view);
-  recordChange(acc, event.metadata.occurredAt, { deal: before, context }, { deal: after, context });
+  recordChange(acc, at, { deal: before, context }, { deal: after, context });
   reindex(view, id, live, after);
+  noteFirstEntriesMissing(view, context, before, after);
+
+  const past = pastWith(history?.past ?? [], before, at);
+  const wasLost = before?.status === 'lost';
   if (after.status === 'lost') {
+    const lostAt = wasLost ? history!.lostAt! : at;
+    if (!wasLost) addLost(view, id, at);
     if (live) view.delete(DEALS, id);
-    view.put(PARKED, after);
-  } else {
-    if (before && !live) view.delete(PARKED, id);
-    view.put(DEALS, after);
+    view.put(HISTORY, { id, past, parked: after, lostAt });
+    return;
   }
+  if (wasLost) removeFromSet(view, lostSet(monthOf(history!.lostAt!)), id);
+  view.put(DEALS, after);
+  if (past.length === 0) {
+    if (history) view.delete(HISTORY, id);
+  } else if (past !== history?.past || history.parked) {
+    view.put(HISTORY, { id, past });
+  }
+}
+
+/** Deals recorded while a timeline they depend on is empty wait for its first entry. */
+function noteFirstEntriesMissing(
+  view: ProjectionView,
+  context: ForecastContext,
+  before: ForecastDeal | undefined,
+  after: ForecastDeal,
+): void {
+  if (!before) {
+    if (context.stageVersions(after.stagePolicy).length === 0) {
+      addToSet(view, firstSet(stagesTimeline(after.stagePolicy)), after.id);
+    }
+    if (context.fxVersions().length === 0) addToSet(view, firstSet(FX_TIMELINE), after.id);
+  }
+  // A won actual's owner is the deal's owner when it was won: noted then already.
+  if (before?.owner !== after.owner && context.teams(after.owner).length === 0) {
+    addToSet(view, firstSet(userTimeline(after.owner)), after.id);
+  }
+}
+
+// ---- Re-weighing at a policy version or a team move --------------------------------------------
+
+/**
+ * A policy version or team move appended at business time `at`: in force from `at` on (a later
+ * entry of the same timeline may keep it out for a while: recordChange splits there), or from the
+ * start when it is the timeline's first entry. `concerns` picks deals by their fixed inputs,
+ * `affects` the states whose contribution it may change.
+ */
+interface Reweigh {
+  at: string;
+  first: boolean;
+  timeline: string;
+  concerns(deal: ForecastDeal): boolean;
+  affects(state: ForecastDeal): boolean;
+  without: ForecastContext;
+  with: ForecastContext;
+}
+
+/**
+ * The deals whose history `reads` must name for an entry at `at`: the first-entry set while the
+ * timeline is empty (it may no longer be at apply time, so the others are named too), the live
+ * deals changed after `at`, and the deals lost since `at`'s month. A live deal unchanged since
+ * `at` is re-weighed from its current inputs alone, which are preloaded.
+ */
+function historiesToRead(
+  view: Reader,
+  timeline: string,
+  empty: boolean,
+  at: string,
+  concerns: (deal: ForecastDeal) => boolean,
+): DocumentRef[] {
+  const ids = new Set<string>(empty ? setIds(view, firstSet(timeline)) : []);
+  const since = Date.parse(at);
+  for (const deal of liveDeals(view)) {
+    if (Date.parse(deal.changedAt) > since && concerns(deal)) ids.add(deal.id);
+  }
+  for (const id of lostSince(view, at)) ids.add(id);
+  return [...ids].map((id) => ({ collection: HISTORY, id }));
+}
+
+function reweigh(view: ProjectionView, acc: DeltaAccumulator, change: Reweigh): void {
+  if (change.first) {
+    for (const id of setIds(view, firstSet(change.timeline))) reweighDeal(view, acc, id, change);
+    dropSet(view, firstSet(change.timeline));
+    return;
+  }
+  const since = Date.parse(change.at);
+  const seen = new Set<string>();
+  for (const deal of liveDeals(view)) {
+    if (!change.concerns(deal)) continue;
+    if (Date.parse(deal.changedAt) > since || change.affects(deal)) {
+      seen.add(deal.id);
+      reweighDeal(view, acc, deal.id, change);
+    }
+  }
+  for (const id of lostSince(view, change.at)) {
+    if (!seen.has(id)) reweighDeal(view, acc, id, change);
+  }
+}
+
+/**
+ * Writes, for each state of the deal the change may affect, held on [from, to), the difference
+ * between the contribution with the new entry and without it, from max(from, start) until `to`:
+ * recordChange with and without from there, and back at `to`.
+ */
+function reweighDeal(
+  view: ProjectionView,
+  acc: DeltaAccumulator,
+  id: string,
+  change: Reweigh,
+): void {
+  const start = change.first ? -Infinity : Date.parse(change.at);
+  const live = view.get<ForecastDeal>(DEALS, id);
+  if (live && Date.parse(live.changedAt) <= start) {
+    // Unchanged since the entry: its current inputs are all it had from then on.
+    if (change.affects(live)) weighAnew(acc, change.at, undefined, live, change);
+    return;
+  }
+  const history = view.get<DealHistoryDocument>(HISTORY, id);
+  const current = live ?? history?.parked;
+  if (!current || !change.concerns(current)) return;
+  const states = [...pastStates(current, history?.past ?? []), current];
+  states.forEach((state, n) => {
+    const to = states[n + 1]?.changedAt;
+    if (to !== undefined && Date.parse(to) <= start) return;
+    if (!change.affects(state)) return;
+    const from = Date.parse(state.changedAt) >= start ? state.changedAt : change.at;
+    weighAnew(acc, from, to, state, change);
+  });
+}
+
+function weighAnew(
+  acc: DeltaAccumulator,
+  from: string,
+  to: string | undefined,
+  deal: ForecastDeal,
+  change: Reweigh,
+): void {
+  const without = { deal, context: change.without };
+  const withEntry = { deal, context: change.with };
+  recordChange(acc, from, without, withEntry);
+  if (to !== undefined) recordChange(acc, to, withEntry, without);
 }
 
 // ---- Policy versions -------------------------------------------------------------------------
@@ -255,11 +515,20 @@ interface PublishedPolicy {
   body: Record<string, unknown>;
 }
 
-function applyPolicy(event: RecordedEvent, view: ProjectionView, acc: DeltaAccumulator): void {
+/** A stage-policy or FX version this projection keeps, or undefined. */
+function publishedPolicy(
+  event: RecordedEvent,
+): (PublishedPolicy & { isStages: boolean }) | undefined {
   const published = event.data as unknown as PublishedPolicy;
-  const kind = published.id?.split('.')[0];
-  const isStages = kind === 'stages';
-  if (!published.body || (!isStages && published.id !== FX_POLICY_ID)) return;
+  const isStages = published.id?.split('.')[0] === 'stages';
+  if (!published.body || (!isStages && published.id !== FX_POLICY_ID)) return undefined;
+  return { ...published, isStages };
+}
+
+function applyPolicy(event: RecordedEvent, view: ProjectionView, acc: DeltaAccumulator): void {
+  const published = publishedPolicy(event);
+  if (!published) return;
+  const { isStages } = published;
   const at = event.metadata.occurredAt;
   const known = view.get<PolicyTimelineDocument>(POLICIES, published.id);
   const versions = known?.versions ?? [];
@@ -268,9 +537,10 @@ function applyPolicy(event: RecordedEvent, view: ProjectionView, acc: DeltaAccum
   const updated = [...versions, version];
   view.put(POLICIES, { id: published.id, kind: isStages ? 'stages' : 'fx', versions: updated });
 
-  // Only the deals whose weighting the new version changes: by stage, or by currency.
+  // Where the new version is in force, the one it displaces is the previous last one (see
+  // inForce): only the deals whose weighting differs between the two, by stage or by currency.
   const previous = versions[versions.length - 1];
-  let affected: ForecastDeal[];
+  const withVersion = viewContext(view);
   if (isStages) {
     const before = (previous as StageVersion | undefined)?.probabilities ?? {};
     const after = (version as StageVersion).probabilities;
@@ -279,35 +549,35 @@ function applyPolicy(event: RecordedEvent, view: ProjectionView, acc: DeltaAccum
         (s) => before[s] !== after[s],
       ),
     );
-    affected = liveDeals(view).filter(
-      (deal) =>
-        deal.status === 'open' && deal.stagePolicy === published.id && changed.has(deal.stage),
-    );
-  } else {
-    affected = liveDeals(
-      view,
-      changedCurrencies(view, previous as FxVersion | undefined, version as FxVersion),
-    );
-  }
-  if (affected.length === 0) return;
-
-  const withVersion = viewContext(view);
-  const withoutVersion: ForecastContext = isStages
-    ? {
+    if (changed.size === 0 && versions.length > 0) return;
+    reweigh(view, acc, {
+      at,
+      first: versions.length === 0,
+      timeline: stagesTimeline(published.id),
+      concerns: (deal) => deal.stagePolicy === published.id,
+      affects: (state) => state.status === 'open' && changed.has(state.stage),
+      without: {
         ...withVersion,
         stageVersions: (id) =>
           id === published.id ? (versions as StageVersion[]) : withVersion.stageVersions(id),
-      }
-    : { ...withVersion, fxVersions: () => versions as FxVersion[] };
-  for (const deal of affected) {
-    // A deal event dated after the publication (clock skew between writers) keeps its own time.
-    recordChange(
-      acc,
-      later(at, deal.changedAt),
-      { deal, context: withoutVersion },
-      { deal, context: withVersion },
-    );
+      },
+      with: withVersion,
+    });
+    return;
   }
+  const currencies = new Set(
+    changedCurrencies(view, previous as FxVersion | undefined, version as FxVersion),
+  );
+  if (currencies.size === 0 && versions.length > 0) return;
+  reweigh(view, acc, {
+    at,
+    first: versions.length === 0,
+    timeline: FX_TIMELINE,
+    concerns: (deal) => versions.length === 0 || currencies.has(deal.currency),
+    affects: (state) => state.status !== 'lost',
+    without: { ...withVersion, fxVersions: () => versions as FxVersion[] },
+    with: withVersion,
+  });
 }
 
 function stageVersion(published: PublishedPolicy, at: string): StageVersion {
@@ -347,33 +617,54 @@ function changedCurrencies(
 
 // ---- Team moves ------------------------------------------------------------------------------
 
-function applyMembership(event: RecordedEvent, view: ProjectionView, acc: DeltaAccumulator): void {
+function teamEvent(event: RecordedEvent): { userId: string; teamId: string | null } {
   const data = event.data as { userId?: string; teamId?: string | null; to?: string | null };
   const userId = data.userId ?? streamId(event);
-  const teamId = (event.type === 'UserRegistered' ? data.teamId : data.to) ?? null;
+  return { userId, teamId: (event.type === 'UserRegistered' ? data.teamId : data.to) ?? null };
+}
+
+function applyMembership(event: RecordedEvent, view: ProjectionView, acc: DeltaAccumulator): void {
+  const { userId, teamId } = teamEvent(event);
   const at = event.metadata.occurredAt;
   const spans = view.get<MembershipDocument>(MEMBERSHIPS, userId)?.teams ?? [];
   view.put(MEMBERSHIPS, { id: userId, teams: [...spans, { at, teamId }] });
 
   // Open deals follow their owner's team; a won actual keeps the team at the won event, which
-  // changes only if this is the user's first known team (it then holds from the start).
-  const affected = liveDeals(view).filter((deal) =>
-    deal.status === 'open' ? deal.owner === userId : deal.won?.owner === userId,
-  );
-  if (affected.length === 0) return;
+  // changes only if the move is dated by then, or is the user's first known team (it then holds
+  // from the start).
   const withMove = viewContext(view);
-  const withoutMove: ForecastContext = {
-    ...withMove,
-    teams: (id) => (id === userId ? spans : withMove.teams(id)),
-  };
-  for (const deal of affected) {
-    recordChange(
-      acc,
-      later(at, deal.changedAt),
-      { deal, context: withoutMove },
-      { deal, context: withMove },
-    );
+  reweigh(view, acc, {
+    at,
+    first: spans.length === 0,
+    timeline: userTimeline(userId),
+    concerns: () => true,
+    affects: (state) =>
+      state.status === 'open' ? state.owner === userId : state.won?.owner === userId,
+    without: { ...withMove, teams: (id) => (id === userId ? spans : withMove.teams(id)) },
+    with: withMove,
+  });
+}
+
+/** The histories a policy version or team move re-weighs (see historiesToRead). */
+function entryReads(event: RecordedEvent, view: Reader): DocumentRef[] {
+  const at = event.metadata.occurredAt;
+  if (event.type === POLICY_PUBLISHED) {
+    const published = publishedPolicy(event);
+    if (!published) return [];
+    const empty = !view.get<PolicyTimelineDocument>(POLICIES, published.id)?.versions.length;
+    return published.isStages
+      ? historiesToRead(
+          view,
+          stagesTimeline(published.id),
+          empty,
+          at,
+          (deal) => deal.stagePolicy === published.id,
+        )
+      : historiesToRead(view, FX_TIMELINE, empty, at, () => true);
   }
+  const { userId } = teamEvent(event);
+  const empty = !view.get<MembershipDocument>(MEMBERSHIPS, userId)?.teams.length;
+  return historiesToRead(view, userTimeline(userId), empty, at, () => true);
 }
 
 /** The all-time sums, per dimension value: the same keys as the rollup's buckets. */
@@ -390,22 +681,22 @@ function addToTotals(
 
 export const weightedForecastProjection: Projection = {
   name: WEIGHTED_FORECAST,
-  version: 1,
+  // 2: deal histories, so that a late policy version or team move re-weighs past states too.
+  version: 2,
   collections: [
     ...rollupCollections(CHANGES),
     { name: TOTALS, indexes: [['dim', 'value']] },
     { name: DEALS, preload: true },
-    { name: PARKED },
+    { name: HISTORY },
     { name: INDEX, preload: true },
     { name: POLICIES, preload: true },
     { name: MEMBERSHIPS, preload: true },
   ],
   eventTypes: [...DEAL_EVENT_TYPES, POLICY_PUBLISHED, 'UserRegistered', 'UserMovedToTeam'],
 
-  reads(event: RecordedEvent): DocumentRef[] {
-    return event.streamName.startsWith('deal-')
-      ? [{ collection: PARKED, id: streamId(event) }]
-      : [];
+  reads(event: RecordedEvent, preloaded: PreloadedView): DocumentRef[] {
+    if (event.streamName.startsWith('deal-')) return [{ collection: HISTORY, id: streamId(event) }];
+    return entryReads(event, preloaded);
   },
 
   apply(event: RecordedEvent, view: ProjectionView): void {

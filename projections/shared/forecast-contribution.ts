@@ -282,7 +282,12 @@ export function recordChange(acc: DeltaAccumulator, from: string, before: Side, 
   }
 }
 
-/** Instants after which something the deal's contribution depends on may differ (first entries excluded: they hold from the start). */
+/**
+ * Instants after which something the deal's contribution depends on may differ. inForce changes
+ * only where x passes an entry's time; the first entry's time counts only when a later entry is
+ * dated before it (recorded out of order, e.g. a move back-dated before the registration): in order,
+ * the first entry holds from the start.
+ */
 function addChangePoints(points: Set<string>, { deal, context }: Side): void {
   if (!deal || deal.status === 'lost') return;
   addLaterEntries(points, context.fxVersions());
@@ -293,5 +298,12 @@ function addChangePoints(points: Set<string>, { deal, context }: Side): void {
 }
 
 function addLaterEntries(points: Set<string>, entries: readonly { at: string }[]): void {
-  for (let i = 1; i < entries.length; i++) points.add(entries[i].at);
+  if (entries.length <= 1) return;
+  const first = Date.parse(entries[0].at);
+  let outOfOrder = false;
+  for (let i = 1; i < entries.length; i++) {
+    points.add(entries[i].at);
+    if (Date.parse(entries[i].at) < first) outOfOrder = true;
+  }
+  if (outOfOrder) points.add(entries[0].at);
 }

@@ -1,4 +1,9 @@
-import type { DocumentRef, Projection, ProjectionView } from '../../projections/projection';
+import type {
+  DocumentRef,
+  PreloadedView,
+  Projection,
+  ProjectionView,
+} from '../../projections/projection';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { FieldValue, ReadDocument, ReadStore, ReadWrite } from '../read-store/read-store.port';
 import { DocumentCache } from './document-cache';
@@ -49,7 +54,7 @@ export class ProjectionBatch implements ProjectionView {
     const reads = this.projection.reads;
     if (!reads) return;
     const refs: DocumentRef[] = [];
-    for (const event of events) for (const ref of reads(event)) refs.push(ref);
+    for (const event of events) for (const ref of reads(event, this.preloadedView)) refs.push(ref);
     await this.loadRefs(store, refs);
   }
 
@@ -71,6 +76,19 @@ export class ProjectionBatch implements ProjectionView {
       for (const document of found) this.cache.set(collection, document.id, document);
     }
   }
+
+  /** What `reads` may consult: the preloaded collections only. */
+  private readonly preloadedView: PreloadedView = {
+    get: <T extends ReadDocument = ReadDocument>(collection: string, id: string) => {
+      const documents = this.preloaded.get(collection);
+      if (!documents) {
+        throw new Error(
+          `Projection ${this.projection.name}: reads() consulted ${collection}, which is not preloaded`,
+        );
+      }
+      return documents.get(id) as T | undefined;
+    },
+  };
 
   /** Whether `get` may read every one of these documents in this batch. */
   mayRead(refs: DocumentRef[]): boolean {
