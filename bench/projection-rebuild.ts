@@ -408,6 +408,7 @@ export class CostBreakdown {
         if (cost) cost.readMs += since(started) / 1e6;
         return page;
       },
+      readCorrelated: (...args) => inner.readCorrelated(...args),
       subscribeToAll: (options) => inner.subscribeToAll(options),
       headPosition: () => inner.headPosition(),
       ping: () => inner.ping(),
@@ -468,9 +469,9 @@ export class CostBreakdown {
     return {
       ...inner,
       ...(inner.reads && {
-        reads: (event) => {
+        reads: (event, preloaded) => {
           const started = now();
-          const refs = inner.reads!(event);
+          const refs = inner.reads!(event, preloaded);
           cost.applyMs += since(started) / 1e6;
           return refs;
         },
