@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Projection } from '../../projections/projection';
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
-import { ProjectionBatch } from '../../src/projection-runner/projection-batch';
+import {
+  type CollectionNames,
+  ProjectionBatch,
+} from '../../src/projection-runner/projection-batch';
 import type { FindQuery, ReadDocument, ReadStore } from '../../src/read-store/read-store.port';
 import { SqliteReadStore } from '../../src/read-store/sqlite/sqlite-read-store';
 
@@ -62,6 +65,64 @@ export interface ProjectedModel {
   close(): Promise<void>;
 }
 
+/** Physical names of a projection's logical collections in the stores these tests build. */
+export function testCollectionNames(projection: Pick<Projection, 'name'>): CollectionNames {
+  return (collection) => `${projection.name}_test_${collection}`;
+}
+
+export interface ProjectIntoOptions {
+  /** Physical names of the projection's collections; by default testCollectionNames(projection). */
+  names?: CollectionNames;
+  /** Events a batch holds (at least 1): a number, or drawn anew for every batch. Default 3. */
+  batchSize?: number | (() => number);
+}
+
+/**
+ * Runs a projection over events into a store, as the projection runner does: ensures its
+ * collections, preloads those it preloads, then applies the events it reads in batches, each
+ * committed with the checkpoint. Several projections may share one store, each under its names.
+ */
+export async function projectInto(
+  store: ReadStore,
+  projection: Projection,
+  events: RecordedEvent[],
+  { names = testCollectionNames(projection), batchSize = 3 }: ProjectIntoOptions = {},
+): Promise<void> {
+  const size = typeof batchSize === 'number' ? () => batchSize : batchSize;
+  for (const spec of projection.collections)
+    await store.ensureCollection({ ...spec, name: names(spec.name) });
+  const preloaded = new Map<string, Map<string, ReadDocument>>();
+  for (const spec of projection.collections.filter((c) => c.preload)) {
+    const documents = await store.find(names(spec.name));
+    preloaded.set(spec.name, new Map(documents.map((d) => [d.id, d])));
+  }
+  const relevant = events.filter((event) => projection.eventTypes.includes(event.type));
+  for (let start = 0; start < relevant.length;) {
+    const slice = relevant.slice(start, start + Math.max(1, size()));
+    start += slice.length;
+    const batch = new ProjectionBatch(projection, names, preloaded);
+    await batch.load(store, slice);
+    for (const event of slice) batch.apply(event);
+    await store.commit(batch.drain(), {
+      checkpoint: { name: names('checkpoint'), position: slice[slice.length - 1].position },
+    });
+  }
+}
+
+/**
+ * Runs several projections over the same events into one new in-memory SQLite read store, each
+ * under testCollectionNames, as projectInto does.
+ */
+export async function projectAll(
+  projections: Projection[],
+  events: RecordedEvent[],
+  batchSize: ProjectIntoOptions['batchSize'] = 3,
+): Promise<ReadStore> {
+  const store = SqliteReadStore.open({ file: ':memory:' });
+  for (const projection of projections) await projectInto(store, projection, events, { batchSize });
+  return store;
+}
+
 /**
  * Runs a projection over events on a real in-memory SQLite read store, in batches of `batchSize`
  * so that tests also cross batch boundaries.
@@ -72,24 +133,8 @@ export async function project(
   batchSize = 3,
 ): Promise<ProjectedModel> {
   const store = await SqliteReadStore.open({ file: ':memory:' });
-  const name = (collection: string) => `${projection.name}_test_${collection}`;
-  for (const spec of projection.collections)
-    await store.ensureCollection({ ...spec, name: name(spec.name) });
-  const preloaded = new Map<string, Map<string, ReadDocument>>();
-  for (const spec of projection.collections.filter((c) => c.preload)) {
-    const documents = await store.find(name(spec.name));
-    preloaded.set(spec.name, new Map(documents.map((d) => [d.id, d])));
-  }
-  const relevant = events.filter((event) => projection.eventTypes.includes(event.type));
-  for (let start = 0; start < relevant.length; start += batchSize) {
-    const slice = relevant.slice(start, start + batchSize);
-    const batch = new ProjectionBatch(projection, name, preloaded);
-    await batch.load(store, slice);
-    for (const event of slice) batch.apply(event);
-    await store.commit(batch.drain(), {
-      checkpoint: { name: name('checkpoint'), position: slice[slice.length - 1].position },
-    });
-  }
+  const name = testCollectionNames(projection);
+  await projectInto(store, projection, events, { names: name, batchSize });
   return {
     store,
     name,

@@ -15,6 +15,7 @@ import { TimePoint } from '../../../src/audit/as-of/time-point';
 import { RecordedEvent } from '../../../src/event-store/event-store.port';
 import { SqliteReadStore } from '../../../src/read-store/sqlite/sqlite-read-store';
 import { history, project, ProjectedModel, recorded } from '../../support/projection-harness';
+import { random } from '../../support/random';
 
 const STAGES = { id: 'stages.default', version: 1 };
 
@@ -220,17 +221,6 @@ function withoutCardFacts<T extends { title: string; accountId: string }>(deal: 
 }
 
 // ---- Against the full timelines, on random histories ---------------------------------------
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASE = Date.parse('2026-01-01T00:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();

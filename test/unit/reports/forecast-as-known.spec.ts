@@ -12,322 +12,39 @@
  *   forecastKnownAt, so the test cannot pass by always folding. A failure names the seed, the
  *   point and the rows that differ.
  */
-import { dealTimelineProjection } from '../../../projections/deal-timeline.projection';
-import type { Projection } from '../../../projections/projection';
-import { weightedForecastProjection } from '../../../projections/weighted-forecast.projection';
 import { KNOWN_LATER_LIMIT } from '../../../src/audit/as-of/known-later';
-import type { RecordedEvent } from '../../../src/event-store/event-store.port';
-import { ProjectionBatch } from '../../../src/projection-runner/projection-batch';
-import type { ReadDocument, ReadStore } from '../../../src/read-store/read-store.port';
-import { SqliteReadStore } from '../../../src/read-store/sqlite/sqlite-read-store';
-import {
-  forecastAsKnown,
-  ForecastReadModels,
-} from '../../../src/reports/forecast/forecast-as-known.query';
+import type { ReadStore } from '../../../src/read-store/read-store.port';
+import { forecastAsKnown } from '../../../src/reports/forecast/forecast-as-known.query';
 import * as knownAtQuery from '../../../src/reports/forecast/forecast-known-at.query';
 import { forecastKnownAt } from '../../../src/reports/forecast/forecast-known-at.query';
 import { monthRange } from '../../../src/reports/forecast/forecast-reports.controller';
 import { ForecastQuery, forecastReport } from '../../../src/reports/forecast/forecast.query';
-import { history, recorded } from '../../support/projection-harness';
+import {
+  FX_V1,
+  MODELS,
+  projectForecast,
+  randomDeals,
+  randomView,
+  rowDifference,
+  setupEvents,
+  START,
+  V1,
+  V2,
+} from '../../support/forecast-histories';
+import {
+  DealStream,
+  fxPublished,
+  log,
+  Planned,
+  Rate,
+  stagesPublished,
+  userMoved,
+  userRegistered,
+} from '../../support/planned-history';
+import { draws, random, seedFromEnv } from '../../support/random';
+import { ceilMonth, DAY, HOUR, iso, ms } from '../../support/time';
 
-// ---- Time --------------------------------------------------------------------------------------
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const ms = (instant: string) => Date.parse(instant);
-const iso = (time: number) => new Date(time).toISOString();
-const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
-/** The first start of a UTC month ≥ t. */
-function ceilMonth(t: number): number {
-  const d = new Date(t);
-  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  return start === t ? t : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-}
-/** 'YYYY-MM-DD' of the start of the UTC month `months` after t's. */
-function monthStartDay(t: number, months: number): string {
-  const d = new Date(t);
-  return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1)).slice(0, 10);
-}
-
-// ---- Events ------------------------------------------------------------------------------------
-
-/** An event with its business time (occurredAt) and the time the store recorded it. */
-interface Planned {
-  stream: string;
-  type: string;
-  data: Record<string, unknown>;
-  at: number;
-  known: number;
-}
-
-const STAGE_POLICY = { id: 'stages.default', version: 1 };
-
-const stagesPublished = (
-  version: number,
-  probabilities: Record<string, number>,
-  at: number,
-  known = at,
-): Planned => {
-  const body = {
-    id: 'stages.default',
-    version,
-    openStages: Object.entries(probabilities).map(([key, probability]) => ({ key, probability })),
-  };
-  return {
-    stream: 'policy-stages.default',
-    type: 'PolicyVersionPublished',
-    data: { id: 'stages.default', version, body, publishedAt: iso(at) },
-    at,
-    known,
-  };
-};
-
-type Rate = { currency: string; effectiveFrom: string; unitsPerBase: string };
-
-const fxPublished = (version: number, rates: Rate[], at: number, known = at): Planned => {
-  const body = { id: 'fx.default', version, base: 'USD', rates };
-  return {
-    stream: 'policy-fx.default',
-    type: 'PolicyVersionPublished',
-    data: { id: 'fx.default', version, body, publishedAt: iso(at) },
-    at,
-    known,
-  };
-};
-
-const userRegistered = (userId: string, teamId: string, at: number, known = at): Planned => ({
-  stream: `user-${userId}`,
-  type: 'UserRegistered',
-  data: { userId, name: userId, email: `${userId}@x.test`, role: 'rep', teamId },
-  at,
-  known,
-});
-
-const userMoved = (userId: string, from: string, to: string, at: number, known = at): Planned => ({
-  stream: `user-${userId}`,
-  type: 'UserMovedToTeam',
-  data: { userId, from, to },
-  at,
-  known,
-});
-
-interface Facts {
-  country: string;
-  channel: string;
-  productLine: string;
-  closeDate?: string;
-  shipMonth?: string;
-}
-
-/**
- * One deal's stream, written in order as the domain would: it keeps the state the next event's
- * data needs (stage, owner, amount, status) and refuses times that go back.
- */
-class DealStream {
-  readonly events: Planned[] = [];
-  stage = '';
-  owner = '';
-  amount: number | null = null;
-  status: 'open' | 'won' | 'lost' = 'open';
-  lastAt = -Infinity;
-  lastKnown = -Infinity;
-
-  constructor(
-    readonly id: string,
-    readonly currency: string,
-  ) {}
-
-  private add(type: string, data: Record<string, unknown>, at: number, known: number): this {
-    if (at < this.lastAt || known < this.lastKnown || known < at) {
-      throw new Error(`${this.id}: ${type} at ${iso(at)} / ${iso(known)} goes back in time`);
-    }
-    [this.lastAt, this.lastKnown] = [at, known];
-    this.events.push({ stream: `deal-${this.id}`, type, data, at, known });
-    return this;
-  }
-
-  open(
-    owner: string,
-    stage: string,
-    amount: number | null,
-    facts: Facts,
-    at: number,
-    known = at,
-  ): this {
-    [this.owner, this.stage, this.amount] = [owner, stage, amount];
-    return this.add(
-      'DealOpened',
-      {
-        dealId: this.id,
-        accountId: 'a-1',
-        title: `Deal ${this.id}`,
-        ownerId: owner,
-        channel: facts.channel,
-        country: facts.country,
-        productLine: facts.productLine,
-        repeat: false,
-        currency: this.currency,
-        ...(amount === null ? {} : { amount: this.money(amount) }),
-        ...(facts.closeDate ? { expectedCloseDate: facts.closeDate } : {}),
-        ...(facts.shipMonth ? { expectedShipMonth: facts.shipMonth } : {}),
-        stage,
-        policy: STAGE_POLICY,
-      },
-      at,
-      known,
-    );
-  }
-
-  move(to: string, at: number, known = at): this {
-    const from = this.stage;
-    this.stage = to;
-    return this.add(
-      'DealStageChanged',
-      { from, to, direction: 'forward', reentry: false, policy: STAGE_POLICY },
-      at,
-      known,
-    );
-  }
-
-  reprice(minor: number, at: number, known = at): this {
-    const previous = this.amount;
-    this.amount = minor;
-    return this.add(
-      'DealAmountChanged',
-      {
-        amount: this.money(minor),
-        ...(previous === null ? {} : { previous: this.money(previous) }),
-        cause: 'manual',
-      },
-      at,
-      known,
-    );
-  }
-
-  transfer(to: string, at: number, known = at): this {
-    const from = this.owner;
-    this.owner = to;
-    return this.add(
-      'DealOwnerTransferred',
-      { from, to, reason: 'handover', cause: { kind: 'person', id: 'u-mgr' } },
-      at,
-      known,
-    );
-  }
-
-  closeBy(date: string, at: number, known = at): this {
-    return this.add('DealExpectedCloseDateChanged', { date }, at, known);
-  }
-
-  shipIn(month: string, at: number, known = at): this {
-    return this.add('DealExpectedShipMonthChanged', { month }, at, known);
-  }
-
-  /** Won for `minor` (the order's amount, not always the deal's). */
-  win(minor: number, at: number, known = at): this {
-    this.status = 'won';
-    return this.add(
-      'DealWon',
-      {
-        orderReference: `PO-${this.id}`,
-        stage: this.stage,
-        amount: this.money(minor),
-        policy: STAGE_POLICY,
-      },
-      at,
-      known,
-    );
-  }
-
-  lose(at: number, known = at): this {
-    this.status = 'lost';
-    return this.add(
-      'DealLost',
-      {
-        reasonCode: 'price.too_high',
-        reason: 'price',
-        subReason: 'too_high',
-        stage: this.stage,
-        policy: STAGE_POLICY,
-      },
-      at,
-      known,
-    );
-  }
-
-  /** Back into the stage it was closed from. */
-  reopen(at: number, known = at): this {
-    const previousOutcome = this.status;
-    this.status = 'open';
-    return this.add('DealReopened', { stage: this.stage, previousOutcome, reason: 'x' }, at, known);
-  }
-
-  private money(minor: number) {
-    return { minor, currency: this.currency };
-  }
-}
-
-/** The log: every event in recordedAt order (a stable sort keeps each stream's own order). */
-function log(planned: Planned[]): RecordedEvent[] {
-  const ordered = [...planned].sort((a, b) => a.known - b.known);
-  return history(
-    ordered.map((p) => ({
-      ...recorded(p.stream, p.type, p.data, iso(p.at)),
-      recordedAt: iso(p.known),
-    })),
-  );
-}
-
-// ---- Read store --------------------------------------------------------------------------------
-
-const physical = (projection: string) => (logical: string) => `${projection}_test_${logical}`;
-const MODELS: ForecastReadModels = {
-  timeline: physical(dealTimelineProjection.name),
-  forecast: physical(weightedForecastProjection.name),
-};
-
-/**
- * Runs both projections over the same log into one in-memory SQLite read store, as
- * test/support/projection-harness.ts does for one, in batches whose sizes vary.
- */
-async function projectAll(
-  events: RecordedEvent[],
-  batchSize: () => number = () => 3,
-): Promise<ReadStore> {
-  const store = SqliteReadStore.open({ file: ':memory:' });
-  for (const projection of [dealTimelineProjection, weightedForecastProjection]) {
-    await projectInto(store, projection, events, batchSize);
-  }
-  return store;
-}
-
-async function projectInto(
-  store: ReadStore,
-  projection: Projection,
-  events: RecordedEvent[],
-  batchSize: () => number,
-): Promise<void> {
-  const name = physical(projection.name);
-  for (const spec of projection.collections)
-    await store.ensureCollection({ ...spec, name: name(spec.name) });
-  const preloaded = new Map<string, Map<string, ReadDocument>>();
-  for (const spec of projection.collections.filter((c) => c.preload)) {
-    const documents = await store.find(name(spec.name));
-    preloaded.set(spec.name, new Map(documents.map((d) => [d.id, d])));
-  }
-  const relevant = events.filter((event) => projection.eventTypes.includes(event.type));
-  for (let start = 0; start < relevant.length;) {
-    const slice = relevant.slice(start, start + Math.max(1, batchSize()));
-    start += slice.length;
-    const batch = new ProjectionBatch(projection, name, preloaded);
-    await batch.load(store, slice);
-    for (const event of slice) batch.apply(event);
-    await store.commit(batch.drain(), {
-      checkpoint: { name: name('checkpoint'), position: slice[slice.length - 1].position },
-    });
-  }
-}
+// ---- Answers ------------------------------------------------------------------------------------
 
 type AsKnownQuery = ForecastQuery & { knownAt: Date };
 
@@ -366,16 +83,15 @@ describe('the forecast as it could have been computed at knownAt, by hand', () =
   let store: ReadStore;
 
   beforeAll(async () => {
-    const deal = new DealStream('d-1', 'USD')
-      .open(
-        'u-ana',
-        'proposal',
-        10_000,
-        { country: 'AE', channel: 'alibaba', productLine: 'valves', closeDate: '2026-03-15' },
-        OPENED,
-      )
+    const deal = new DealStream('d-1', 'USD', {
+      country: 'AE',
+      channel: 'alibaba',
+      productLine: 'valves',
+      closeDate: '2026-03-15',
+    })
+      .open('u-ana', 'proposal', 10_000, OPENED)
       .reprice(30_000, RAISED, RECORDED);
-    store = await projectAll(
+    store = await projectForecast(
       log([
         stagesPublished(1, { initial_contact: 0.1, proposal: 0.5 }, SETUP),
         fxPublished(
@@ -445,31 +161,9 @@ describe('the forecast as it could have been computed at knownAt, by hand', () =
 
 // ---- Random histories ---------------------------------------------------------------------------
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const DEFAULT_SEED = 20260405;
-const SEED = process.env.SEED === undefined ? DEFAULT_SEED : Number(process.env.SEED);
+const SEED = seedFromEnv(DEFAULT_SEED);
 
-const START = ms('2025-01-01T00:00:00Z');
-/** Policies and teams as first known: before any deal event, in business and in record time. */
-const SETUP = START - 60 * DAY;
-const V1 = { initial_contact: 0.1, proposal: 0.3, sample: 0.5, negotiation: 0.7 };
-/** Stage policy v2: new probabilities, `negotiation` dropped (deals left there go unweighted), `contract` added. */
-const V2 = { initial_contact: 0.15, proposal: 0.4, sample: 0.5, contract: 0.9 };
-const FX_V1: Rate[] = [
-  { currency: 'EUR', effectiveFrom: '2024-10-01', unitsPerBase: '0.9' },
-  { currency: 'EUR', effectiveFrom: '2025-04-01', unitsPerBase: '0.92' },
-  { currency: 'EUR', effectiveFrom: '2025-10-01', unitsPerBase: '0.88' },
-];
 /** FX v2: October's rate revised, a new one from January 2026. */
 const FX_V2: Rate[] = [
   FX_V1[0],
@@ -479,10 +173,9 @@ const FX_V2: Rate[] = [
 ];
 /**
  * Published late in the history: a team move, stage policy v2, a new user, FX v2. Before them the
- * forecast at K must be folded; after them, corrected. They are recorded as they take effect: the
- * weighted-forecast read model re-weighs a deal from the later of a version's (or move's) business
- * time and the deal's latest change, so one recorded days after it took effect, with deal changes
- * dated in between recorded first, leaves its read model apart from the fold in that window.
+ * forecast at K must be folded; after them, corrected. Here they are recorded as they take effect;
+ * versions and moves recorded late (after deal changes dated after them) are the subject of
+ * forecast-backdated.spec.ts, which checks the weighted-forecast read model against the fold there.
  */
 const BEN_MOVES = ms('2025-10-27T00:00:00Z');
 const V2_AT = ms('2025-11-26T00:00:00Z');
@@ -490,10 +183,6 @@ const FAY_JOINS = ms('2025-12-26T10:00:00Z');
 const FX_V2_AT = ms('2026-01-25T00:00:00Z');
 
 const OWNERS = ['u-ana', 'u-ben', 'u-cem', 'u-dia', 'u-eli']; // u-eli never registered: no team
-const TEAMS = ['tA', 'tB', 't-none'];
-const COUNTRIES = ['AE', 'DE', 'US', 'CN'];
-const CHANNELS = ['alibaba', 'email', 'trade_show'];
-const PRODUCT_LINES = ['valves', 'pumps'];
 
 interface Shape {
   deals: number;
@@ -514,40 +203,8 @@ interface History {
 
 /** A random history of stage and FX policies, teams and deals. */
 function randomHistory(next: () => number, shape: Shape): History {
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
-  const int = (from: number, to: number) => from + Math.floor(next() * (to - from + 1));
-  /** Half the times land on an hour, day or month boundary. */
-  const snap = (t: number) => {
-    const k = next();
-    return k < 0.15 ? ceilMonth(t) : k < 0.3 ? ceilTo(t, DAY) : k < 0.5 ? ceilTo(t, HOUR) : t;
-  };
-  const gap = () => {
-    const k = next();
-    if (k < 0.1) return int(1, 999);
-    if (k < 0.25) return int(1, 59) * MINUTE + int(0, 59_999);
-    if (k < 0.45) return int(1, 23) * HOUR + int(0, HOUR);
-    if (k < 0.85) return int(1, 30) * DAY + int(0, DAY);
-    return int(30, 100) * DAY;
-  };
-  const stagesAt = (t: number) => Object.keys(shape.late && t >= V2_AT ? V2 : V1);
-  /**
-   * u-fay owns deals only in changes recorded after she joined: the read model gives deals it
-   * already holds her team only from her joining on, where the fold gives a user's first team
-   * from the start.
-   */
-  const ownersBy = (known: number) =>
-    shape.late && known > FAY_JOINS ? [...OWNERS, 'u-fay'] : OWNERS;
-  const closeDate = (t: number) => iso(ceilTo(t + int(-30, 240) * DAY, DAY)).slice(0, 10);
-  const shipMonth = (t: number) => iso(ceilMonth(t + int(20, 300) * DAY)).slice(0, 7);
-
-  const planned: Planned[] = [
-    stagesPublished(1, V1, SETUP),
-    fxPublished(1, FX_V1, SETUP),
-    userRegistered('u-ana', 'tA', SETUP),
-    userRegistered('u-ben', 'tA', SETUP),
-    userRegistered('u-cem', 'tB', SETUP),
-    userRegistered('u-dia', 'tB', SETUP),
-  ];
+  const { int } = draws(next);
+  const planned: Planned[] = setupEvents();
   if (shape.late) {
     planned.push(
       userMoved('u-ben', 'tA', 'tB', BEN_MOVES),
@@ -557,77 +214,17 @@ function randomHistory(next: () => number, shape: Shape): History {
     );
   }
   const policyKnown = planned.map((p) => p.known);
-
-  for (let k = 0; k < shape.deals; k++) {
-    // Ids of several lengths, so that their string order differs from their numeric one.
-    const deal = new DealStream(`d-${int(1, 3) === 1 ? k : k * 7 + 100}`, pick(['USD', 'EUR']));
-    if (planned.some((p) => p.stream === `deal-${deal.id}`)) continue;
-    // How its changes were recorded: at once, some late, or the first ones in one import.
-    const mode = pick(['live', 'live', 'late', 'import'] as const);
-    let at = snap(START + Math.floor(next() * 480 * DAY));
-    const importAt = mode === 'import' ? snap(at + int(1, 200) * DAY + int(0, DAY)) : -Infinity;
-    let known = -Infinity;
-    const knownFor = (t: number, sameInstant: boolean) => {
-      if (sameInstant && next() < 0.7 && known >= t) return known;
-      let lag = 0;
-      if (t <= importAt) lag = importAt - t;
-      else if (mode === 'late' && next() < 0.5)
-        lag = next() < 0.6 ? int(1, 30) * DAY + int(0, DAY) : int(30, 150) * DAY;
-      else if (next() < 0.2) lag = int(1, 60_000);
-      known = Math.max(known, t + lag);
-      return known;
-    };
-    const amount = () => int(1, 5_000) * 100 + int(0, 99);
-
-    const openKnown = knownFor(at, false);
-    deal.open(
-      pick(ownersBy(openKnown)),
-      pick(stagesAt(at)),
-      next() < 0.25 ? null : amount(),
-      {
-        country: pick(COUNTRIES),
-        channel: pick(CHANNELS),
-        productLine: pick(PRODUCT_LINES),
-        ...(next() < 0.7 ? { closeDate: closeDate(at) } : {}),
-        ...(next() < 0.4 ? { shipMonth: shipMonth(at) } : {}),
-      },
-      at,
-      openKnown,
-    );
-    const changes = int(0, 10);
-    for (let c = 0; c < changes; c++) {
-      const same = next() < 0.12;
-      if (!same) at = Math.max(at, snap(at + gap()));
-      const t = at;
-      const k2 = knownFor(t, same);
-      const k = next();
-      const otherOwner = () => pick(ownersBy(k2).filter((o) => o !== deal.owner));
-      if (deal.status !== 'open') {
-        // Reopened into the stage it was closed from; a closed deal may also change hands.
-        if (k < 0.6) deal.reopen(t, k2);
-        else if (k < 0.8) deal.transfer(otherOwner(), t, k2);
-        continue;
-      }
-      if (k < 0.2) {
-        const to = stagesAt(t).filter((stage) => stage !== deal.stage);
-        deal.move(pick(to), t, k2);
-      } else if (k < 0.36) deal.reprice(amount(), t, k2);
-      else if (k < 0.48) deal.transfer(otherOwner(), t, k2);
-      else if (k < 0.58) deal.closeBy(closeDate(t), t, k2);
-      else if (k < 0.66) deal.shipIn(shipMonth(t), t, k2);
-      else if (k < 0.78)
-        deal.win(next() < 0.6 && deal.amount !== null ? deal.amount : amount(), t, k2);
-      else if (k < 0.88) deal.lose(t, k2);
-      else {
-        // Several changes at one instant, recorded together.
-        deal.reprice(amount(), t, k2);
-        deal.transfer(otherOwner(), t, k2);
-        deal.move(pick(stagesAt(t).filter((stage) => stage !== deal.stage)), t, k2);
-        if (next() < 0.3) deal.win(amount(), t, k2).reopen(t, k2);
-      }
-    }
-    planned.push(...deal.events);
-  }
+  planned.push(
+    ...randomDeals(next, {
+      deals: shape.deals,
+      // u-fay owns deals only in changes recorded after she joined: a user whose first team is
+      // recorded after deals they own changed is a case of forecast-backdated.spec.ts.
+      owners: (known) => (shape.late && known > FAY_JOINS ? [...OWNERS, 'u-fay'] : OWNERS),
+      stages: (t) => Object.keys(shape.late && t >= V2_AT ? V2 : V1),
+      unpriced: 0.25,
+      lateLag: () => (next() < 0.6 ? int(1, 30) * DAY + int(0, DAY) : int(30, 150) * DAY),
+    }),
+  );
   const dealChanges = planned
     .filter((p) => p.stream.startsWith('deal-'))
     .map(({ at, known }) => ({ at, known }))
@@ -662,8 +259,7 @@ function expectedPath(
 
 /** A random point (T, K) and query. */
 function randomQuery(next: () => number, h: History, shape: Shape): AsKnownQuery {
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
-  const int = (from: number, to: number) => from + Math.floor(next() * (to - from + 1));
+  const { pick, int } = draws(next);
   const lastKnown = h.dealChanges[h.dealChanges.length - 1].known;
   const range = () => START - 10 * DAY + Math.floor(next() * (lastKnown - START + 20 * DAY));
   const j = next();
@@ -689,37 +285,12 @@ function randomQuery(next: () => number, h: History, shape: Shape): AsKnownQuery
   else if (k < 0.85) T = ceilMonth(range()) + pick([0, -1]);
   else T = range();
 
-  const by = pick(['closeMonth', 'shipMonth'] as const);
-  const months =
-    next() < 0.4
-      ? monthRange({}, new Date(T), 'UTC')
-      : monthRange(
-          { from: monthStartDay(T, -int(0, 3)), to: monthStartDay(T, int(1, 4)) },
-          new Date(T),
-          'UTC',
-        );
-  const dims = {
-    country: [...COUNTRIES, 'FR'],
-    channel: CHANNELS,
-    owner: [...OWNERS, 'u-fay'],
-    team: TEAMS,
-    region: ['mena', 'europe', 'north_america', 'east_asia'],
-  } as const;
-  type Dim = keyof typeof dims;
-  const dim = pick(['country', 'channel', 'owner', 'team', 'owner', 'team', 'region'] as Dim[]);
-  const value = () => pick(dims[dim]);
-  const r = next();
-  const scope: Pick<ForecastQuery, 'filter' | 'groupBy'> =
-    r < 0.25
-      ? {}
-      : r < 0.45
-        ? { filter: { dim, value: value() } }
-        : r < 0.65
-          ? { groupBy: dim }
-          : r < 0.8
-            ? { filter: { dim, value: value() }, groupBy: dim }
-            : { filter: { dim: 'team', value: pick(TEAMS) }, groupBy: 'owner' };
-  return { asOf: new Date(T), knownAt: new Date(K), by, months, ...scope };
+  const view = randomView(next, T, {
+    owners: [...OWNERS, 'u-fay'],
+    dims: ['country', 'channel', 'owner', 'team', 'owner', 'team', 'region'],
+    unscoped: 0.25,
+  });
+  return { asOf: new Date(T), knownAt: new Date(K), ...view };
 }
 
 /**
@@ -748,31 +319,6 @@ function fixedQueries(h: History): AsKnownQuery[] {
   ];
 }
 
-/** The rows that differ, shortly, for a failure message. */
-function rowDifference(
-  expected: { rows: unknown[]; [field: string]: unknown },
-  actual: { rows: unknown[]; [field: string]: unknown },
-): string {
-  const lines: string[] = [];
-  const { rows: expectedRows, ...expectedHead } = expected;
-  const { rows: actualRows, ...actualHead } = actual;
-  if (JSON.stringify(expectedHead) !== JSON.stringify(actualHead)) {
-    lines.push(
-      `  fold:   ${JSON.stringify(expectedHead)}`,
-      `  asKnown: ${JSON.stringify(actualHead)}`,
-    );
-  }
-  const n = Math.max(expectedRows.length, actualRows.length);
-  for (let i = 0; i < n && lines.length < 12; i++) {
-    const [e, a] = [JSON.stringify(expectedRows[i]), JSON.stringify(actualRows[i])];
-    if (e !== a) lines.push(`  row ${i} fold:    ${e}`, `  row ${i} asKnown: ${a}`);
-  }
-  if (expectedRows.length !== actualRows.length) {
-    lines.push(`  rows: fold ${expectedRows.length}, asKnown ${actualRows.length}`);
-  }
-  return lines.join('\n');
-}
-
 describe.each([
   [
     'a team move, stage policy v2, a new user and FX v2 published late',
@@ -787,7 +333,7 @@ describe.each([
     let store: ReadStore;
 
     beforeAll(async () => {
-      store = await projectAll(log(h.planned), () => 1 + Math.floor(next() * 12));
+      store = await projectForecast(log(h.planned), () => 1 + Math.floor(next() * 12));
     });
     afterAll(() => store.close());
 
@@ -821,7 +367,9 @@ describe.each([
         if (expected.rows.some((row) => row.weightedMinor !== 0)) weighted += 1;
         const problems: string[] = [];
         if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-          problems.push(`answers differ (fold vs asKnown):\n${rowDifference(expected, actual)}`);
+          problems.push(
+            `answers differ (fold vs asKnown):\n${rowDifference(expected, actual, ['fold', 'asKnown'])}`,
+          );
         }
         if (path !== 'fold or correct' && folded !== (path === 'fold')) {
           problems.push(

@@ -11,12 +11,9 @@
  */
 import { dealTimelineProjection } from '../../../projections/deal-timeline.projection';
 import { pipelineBoardProjection } from '../../../projections/pipeline-board.projection';
-import type { Projection } from '../../../projections/projection';
 import { SPAN_FACT, SpanAt, spanAt, spansAt } from '../../../src/audit/as-of/deal-span';
 import type { RecordedEvent } from '../../../src/event-store/event-store.port';
-import { ProjectionBatch } from '../../../src/projection-runner/projection-batch';
-import type { ReadDocument, ReadStore } from '../../../src/read-store/read-store.port';
-import { SqliteReadStore } from '../../../src/read-store/sqlite/sqlite-read-store';
+import type { ReadStore } from '../../../src/read-store/read-store.port';
 import {
   PipelineAsOfCollections,
   PipelineAsOfQuery,
@@ -25,75 +22,21 @@ import {
 } from '../../../src/reports/pipeline/pipeline-board-as-of.query';
 import { pipelineBoardAsOfByFold } from '../../../src/reports/pipeline/pipeline-board-as-of-fold';
 import { compare } from '../../../src/reports/pipeline/pipeline-board.query';
-import { history, recorded } from '../../support/projection-harness';
-
-// ---- Time --------------------------------------------------------------------------------------
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const ms = (instant: string) => Date.parse(instant);
-const iso = (time: number) => new Date(time).toISOString();
-/** The first instant ≥ t on a multiple of `unit` (hours and days are whole in epoch ms, UTC). */
-const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
-/** The first start of a UTC month ≥ t. */
-function ceilMonth(t: number): number {
-  const d = new Date(t);
-  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  return start === t ? t : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-}
+import {
+  DealStream,
+  log,
+  Planned,
+  RECORDINGS,
+  recordingTimes,
+  stagesPublished,
+  userMoved,
+  userRegistered,
+} from '../../support/planned-history';
+import { projectAll, testCollectionNames } from '../../support/projection-harness';
+import { draws, random, seedFromEnv } from '../../support/random';
+import { ceilMonth, ceilTo, DAY, HOUR, iso, ms } from '../../support/time';
 
 // ---- Events ------------------------------------------------------------------------------------
-
-/** An event with its business time (occurredAt) and the time the store recorded it. */
-interface Planned {
-  stream: string;
-  type: string;
-  data: Record<string, unknown>;
-  at: number;
-  known: number;
-}
-
-const STAGE_POLICY = { id: 'stages.default', version: 1 };
-
-const stagesPublished = (
-  version: number,
-  openStages: string[],
-  at: number,
-  known = at,
-): Planned => ({
-  stream: 'policy-stages.default',
-  type: 'PolicyVersionPublished',
-  data: {
-    id: 'stages.default',
-    version,
-    body: { id: 'stages.default', version, openStages: openStages.map((key) => ({ key })) },
-  },
-  at,
-  known,
-});
-
-const userRegistered = (userId: string, teamId: string, at: number, known = at): Planned => ({
-  stream: `user-${userId}`,
-  type: 'UserRegistered',
-  data: { userId, name: userId, email: `${userId}@x.test`, role: 'rep', teamId },
-  at,
-  known,
-});
-
-const userMoved = (
-  userId: string,
-  from: string,
-  to: string | null,
-  at: number,
-  known = at,
-): Planned => ({
-  stream: `user-${userId}`,
-  type: 'UserMovedToTeam',
-  data: { userId, from, to },
-  at,
-  known,
-});
 
 const accountRegistered = (id: string, name: string, at: number): Planned => ({
   stream: `account-${id}`,
@@ -111,210 +54,19 @@ const accountMerged = (id: string, survivorId: string, at: number): Planned => (
   known: at,
 });
 
-type Time = number | string;
-const time = (t: Time) => (typeof t === 'string' ? ms(t) : t);
-
-/**
- * One deal's stream, written in order as the domain would: it keeps the state the next event's
- * data needs (stage, owner, amount, status) and refuses times that go back.
- */
-class DealStream {
-  readonly events: Planned[] = [];
-  stage = '';
-  owner = '';
-  amount: number | null = null;
-  status: 'open' | 'won' | 'lost' = 'open';
-  lastAt = -Infinity;
-  lastKnown = -Infinity;
-
-  constructor(
-    readonly id: string,
-    readonly currency: string,
-    readonly accountId = 'a-1',
-  ) {}
-
-  private add(type: string, data: Record<string, unknown>, at: Time, known: Time = at): this {
-    const [a, k] = [time(at), time(known)];
-    if (a < this.lastAt || k < this.lastKnown) {
-      throw new Error(`${this.id}: ${type} at ${iso(a)} / ${iso(k)} goes back in time`);
-    }
-    [this.lastAt, this.lastKnown] = [a, k];
-    this.events.push({ stream: `deal-${this.id}`, type, data, at: a, known: k });
-    return this;
-  }
-
-  open(owner: string, stage: string, amount: number | null, at: Time, known?: Time): this {
-    [this.owner, this.stage, this.amount] = [owner, stage, amount];
-    return this.add(
-      'DealOpened',
-      {
-        dealId: this.id,
-        accountId: this.accountId,
-        title: `Deal ${this.id}`,
-        ownerId: owner,
-        channel: 'alibaba',
-        country: 'AE',
-        productLine: 'valves',
-        repeat: false,
-        currency: this.currency,
-        ...(amount === null ? {} : { amount: this.money(amount) }),
-        stage,
-        policy: STAGE_POLICY,
-      },
-      at,
-      known,
-    );
-  }
-
-  move(to: string, at: Time, known?: Time): this {
-    const from = this.stage;
-    this.stage = to;
-    return this.add(
-      'DealStageChanged',
-      { from, to, direction: 'forward', reentry: false, policy: STAGE_POLICY },
-      at,
-      known,
-    );
-  }
-
-  reprice(minor: number, at: Time, known?: Time): this {
-    const previous = this.amount;
-    this.amount = minor;
-    return this.add(
-      'DealAmountChanged',
-      {
-        amount: this.money(minor),
-        ...(previous === null ? {} : { previous: this.money(previous) }),
-        cause: 'manual',
-      },
-      at,
-      known,
-    );
-  }
-
-  transfer(to: string, at: Time, known?: Time): this {
-    const from = this.owner;
-    this.owner = to;
-    return this.add(
-      'DealOwnerTransferred',
-      { from, to, reason: 'handover', cause: { kind: 'person', id: 'u-mgr' } },
-      at,
-      known,
-    );
-  }
-
-  closeBy(date: string, at: Time, known?: Time): this {
-    return this.add('DealExpectedCloseDateChanged', { date }, at, known);
-  }
-
-  shipIn(month: string, at: Time, known?: Time): this {
-    return this.add('DealExpectedShipMonthChanged', { month }, at, known);
-  }
-
-  win(at: Time, known?: Time): this {
-    this.status = 'won';
-    return this.add(
-      'DealWon',
-      {
-        orderReference: `PO-${this.id}`,
-        stage: this.stage,
-        amount: this.money(this.amount ?? 0),
-        policy: STAGE_POLICY,
-      },
-      at,
-      known,
-    );
-  }
-
-  lose(at: Time, known?: Time): this {
-    this.status = 'lost';
-    return this.add(
-      'DealLost',
-      {
-        reasonCode: 'price.too_high',
-        reason: 'price',
-        subReason: 'too_high',
-        stage: this.stage,
-        policy: STAGE_POLICY,
-      },
-      at,
-      known,
-    );
-  }
-
-  /** Back into the stage it was closed from: the same stage, entered again. */
-  reopen(at: Time, known?: Time): this {
-    const previousOutcome = this.status;
-    this.status = 'open';
-    return this.add('DealReopened', { stage: this.stage, previousOutcome, reason: 'x' }, at, known);
-  }
-
-  private money(minor: number) {
-    return { minor, currency: this.currency };
-  }
-}
-
-/** The log: every event in recordedAt order (a stable sort keeps each stream's own order). */
-function log(planned: Planned[]): RecordedEvent[] {
-  const ordered = [...planned].sort((a, b) => a.known - b.known);
-  return history(
-    ordered.map((p) => ({
-      ...recorded(p.stream, p.type, p.data, iso(p.at)),
-      recordedAt: iso(p.known),
-    })),
-  );
-}
-
 // ---- Read store --------------------------------------------------------------------------------
 
-const physical = (projection: string) => (logical: string) => `${projection}_test_${logical}`;
 const COLLECTIONS: PipelineAsOfCollections = {
-  timeline: physical(dealTimelineProjection.name),
-  board: physical(pipelineBoardProjection.name),
+  timeline: testCollectionNames(dealTimelineProjection),
+  board: testCollectionNames(pipelineBoardProjection),
 };
 
 /**
- * Runs the projections over the log into one in-memory SQLite read store, as
- * test/support/projection-harness.ts does for one, in batches whose sizes vary (so that the
- * projections also cross batch boundaries at many places).
+ * Both projections over the same log, into one in-memory SQLite read store, in batches whose
+ * sizes vary (so that the projections also cross batch boundaries at many places).
  */
-async function projectAll(
-  events: RecordedEvent[],
-  batchSize: () => number = () => 3,
-): Promise<ReadStore> {
-  const store = SqliteReadStore.open({ file: ':memory:' });
-  for (const projection of [dealTimelineProjection, pipelineBoardProjection]) {
-    await projectInto(store, projection, events, batchSize);
-  }
-  return store;
-}
-
-async function projectInto(
-  store: ReadStore,
-  projection: Projection,
-  events: RecordedEvent[],
-  batchSize: () => number,
-): Promise<void> {
-  const name = physical(projection.name);
-  for (const spec of projection.collections)
-    await store.ensureCollection({ ...spec, name: name(spec.name) });
-  const preloaded = new Map<string, Map<string, ReadDocument>>();
-  for (const spec of projection.collections.filter((c) => c.preload)) {
-    const documents = await store.find(name(spec.name));
-    preloaded.set(spec.name, new Map(documents.map((d) => [d.id, d])));
-  }
-  const relevant = events.filter((event) => projection.eventTypes.includes(event.type));
-  for (let start = 0; start < relevant.length;) {
-    const slice = relevant.slice(start, start + Math.max(1, batchSize()));
-    start += slice.length;
-    const batch = new ProjectionBatch(projection, name, preloaded);
-    await batch.load(store, slice);
-    for (const event of slice) batch.apply(event);
-    await store.commit(batch.drain(), {
-      checkpoint: { name: name('checkpoint'), position: slice[slice.length - 1].position },
-    });
-  }
-}
+const projectBoth = (events: RecordedEvent[], batchSize?: () => number) =>
+  projectAll([dealTimelineProjection, pipelineBoardProjection], events, batchSize);
 
 const describePoint = (query: PipelineAsOfQuery) =>
   JSON.stringify({
@@ -387,7 +139,7 @@ describe.each([
     // d-10: unpriced, opened at the same instant as d-9 (and d-11): ties go by id, as strings.
     const d10 = new DealStream('d-10', 'EUR').open('u-ana', 'initial_contact', null, T0);
     // d-11: opened on T0 but imported (recorded) only on IMPORT; its account is unknown.
-    const d11 = new DealStream('d-11', 'EUR', 'a-2').open(
+    const d11 = new DealStream('d-11', 'EUR', { accountId: 'a-2' }).open(
       'u-ben',
       'initial_contact',
       50_000,
@@ -399,7 +151,7 @@ describe.each([
       .open('u-ana', 'initial_contact', 300, '2026-02-02T00:00:00Z')
       .lose('2026-02-03T00:00:00Z')
       .reopen(REOPEN);
-    store = await projectAll(
+    store = await projectBoth(
       log([
         stagesPublished(1, STAGES, jan1),
         userRegistered('u-ana', 'tA', jan1),
@@ -587,19 +339,8 @@ describe.each([
 
 // ---- Random histories ---------------------------------------------------------------------------
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const DEFAULT_SEED = 20260127;
-const SEED = process.env.SEED === undefined ? DEFAULT_SEED : Number(process.env.SEED);
+const SEED = seedFromEnv(DEFAULT_SEED);
 
 const START = ms('2025-01-01T00:00:00Z');
 /** Stage policy v2: `negotiation` dropped (deals left there come after, by key), `contract` added. */
@@ -622,8 +363,7 @@ function randomHistory(
   next: () => number,
   shape: Shape,
 ): { planned: Planned[]; instants: number[] } {
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
-  const int = (from: number, to: number) => from + Math.floor(next() * (to - from + 1));
+  const { pick, int, snap, gap } = draws(next);
   // Shared instants: month and day starts, an hour, and one at an odd millisecond.
   const hot = [
     START,
@@ -638,19 +378,6 @@ function randomHistory(
     ms('2026-04-01T00:00:00Z'),
   ];
   const hotFrom = (t: number) => hot.find((h) => h >= t && h - t < 120 * DAY);
-  /** Half the times land on an hour, day or month boundary. */
-  const snap = (t: number) => {
-    const k = next();
-    return k < 0.15 ? ceilMonth(t) : k < 0.3 ? ceilTo(t, DAY) : k < 0.5 ? ceilTo(t, HOUR) : t;
-  };
-  const gap = () => {
-    const k = next();
-    if (k < 0.08) return int(1, 999);
-    if (k < 0.25) return int(1, 59) * MINUTE + int(0, 59_999);
-    if (k < 0.45) return int(1, 23) * HOUR + int(0, HOUR);
-    if (k < 0.85) return int(1, 30) * DAY + int(0, DAY);
-    return int(30, 120) * DAY;
-  };
   const stagesAt = (t: number) => (t < V2_AT ? V1_STAGES : V2_STAGES);
 
   const planned: Planned[] = [
@@ -672,27 +399,20 @@ function randomHistory(
 
   for (let k = 0; k < shape.deals; k++) {
     // Ids of several lengths, so that their string order differs from their numeric one.
-    const deal = new DealStream(
-      `d-${int(1, 3) === 1 ? k : k * 7 + 100}`,
-      pick(['USD', 'EUR']),
-      pick(ACCOUNTS),
-    );
+    const deal = new DealStream(`d-${int(1, 3) === 1 ? k : k * 7 + 100}`, pick(['USD', 'EUR']), {
+      accountId: pick(ACCOUNTS),
+    });
     if (planned.some((p) => p.stream === `deal-${deal.id}`)) continue;
-    // How its changes were recorded: at once, some late, or the first ones in one import.
-    const mode = pick(['live', 'live', 'late', 'import'] as const);
+    const recording = pick(RECORDINGS);
     let at = next() < shape.crowd ? pick(hot) : snap(START + Math.floor(next() * 640 * DAY));
-    const importAt = mode === 'import' ? snap(at + int(1, 300) * DAY + int(0, DAY)) : -Infinity;
-    let known = -Infinity;
-    const knownFor = (t: number, sameInstant: boolean) => {
-      if (sameInstant && next() < 0.7 && known >= t) return known;
-      let lag = 0;
-      if (t <= importAt) lag = importAt - t;
-      else if (mode === 'late' && next() < 0.4)
-        lag = next() < 0.6 ? int(1, 60) * DAY + int(0, DAY) : int(60, 200) * DAY;
-      else if (next() < 0.2) lag = int(1, 60_000);
-      known = Math.max(known, t + lag);
-      return known;
-    };
+    const importAt =
+      recording === 'import' ? snap(at + int(1, 300) * DAY + int(0, DAY)) : -Infinity;
+    const knownFor = recordingTimes(next, {
+      recording,
+      importAt,
+      lateChance: 0.4,
+      lateLag: () => (next() < 0.6 ? int(1, 60) * DAY + int(0, DAY) : int(60, 200) * DAY),
+    });
     const amount = () => int(1, 5_000) * 100;
 
     deal.open(
@@ -707,7 +427,7 @@ function randomHistory(
       const same = next() < 0.12;
       if (!same) {
         const hotAt = next() < shape.crowd / 2 ? hotFrom(at) : undefined;
-        at = hotAt ?? Math.max(at, snap(at + gap()));
+        at = hotAt ?? Math.max(at, snap(at + gap(0.08, 120)));
       }
       // t: occurredAt, r: recordedAt of this change (several events when a burst).
       const [t, r] = [at, knownFor(at, same)];
@@ -750,7 +470,7 @@ function randomHistory(
 
 /** A random point and filters: often at, or next to, an instant of the history. */
 function randomQuery(next: () => number, instants: number[], scoped = false): PipelineAsOfQuery {
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
+  const { pick } = draws(next);
   const range = () => START - 15 * DAY + Math.floor(next() * 820 * DAY);
   const nearInstant = () => pick(instants) + pick([0, 0, 0, -1, 1]);
   /** A UTC month, day or hour start: where the buckets of totals begin and end. */
@@ -856,7 +576,7 @@ describe.each([
   let store: ReadStore;
 
   beforeAll(async () => {
-    store = await projectAll(log(planned), () => 1 + Math.floor(next() * 12));
+    store = await projectBoth(log(planned), () => 1 + Math.floor(next() * 12));
   });
   afterAll(() => store.close());
 
