@@ -41,18 +41,22 @@ export interface BoardDelta {
 }
 
 /** Counter fields: `count`, `unpriced`, and per currency `p_<CUR>` (priced deals) and `a_<CUR>` (minor units). */
-export const pricedField = (currency: string) => `p_${currency}`;
+const PRICED = 'p_';
 export const amountField = (currency: string) => `a_${currency}`;
+/** The currency a `p_<CUR>` field counts deals priced in; undefined for other fields. */
+export const pricedCurrency = (field: string): string | undefined =>
+  field.startsWith(PRICED) ? field.slice(PRICED.length) : undefined;
+
+/** One open deal's counters on the board. */
+export function boardCounters(amount: number | null, currency: string): Record<string, number> {
+  return amount === null
+    ? { count: 1, unpriced: 1 }
+    : { count: 1, [`${PRICED}${currency}`]: 1, [amountField(currency)]: amount };
+}
 
 function contribution(state: BoardState | undefined, currency: string): BoardDelta | undefined {
   if (!state?.open) return undefined;
-  const amounts: Record<string, number> = { count: 1 };
-  if (state.amount === null) amounts.unpriced = 1;
-  else {
-    amounts[pricedField(currency)] = 1;
-    amounts[amountField(currency)] = state.amount;
-  }
-  return { stage: state.stage, owner: state.owner, amounts };
+  return { stage: state.stage, owner: state.owner, amounts: boardCounters(state.amount, currency) };
 }
 
 /** What a change did to the board: the new contribution less the old, per (stage, owner), zeros left out. */

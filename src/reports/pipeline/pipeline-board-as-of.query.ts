@@ -1,5 +1,10 @@
 import { DealSpan, SPANS } from '../../../projections/deal-timeline.projection';
-import { amountField, ownerStageKey, pricedField } from '../../../projections/shared/board-history';
+import {
+  amountField,
+  boardCounters,
+  ownerStageKey,
+  pricedCurrency,
+} from '../../../projections/shared/board-history';
 import { SPAN_FACT, SpanAt, spanAt } from '../../audit/as-of/deal-span';
 import { dealsKnownLater, KNOWN_LATER_LIMIT } from '../../audit/as-of/known-later';
 import { TimePoint } from '../../audit/as-of/time-point';
@@ -109,10 +114,11 @@ export async function pipelineBoardAsOf(
     present.map((entry) => entry.stage),
     query.stage,
   );
-  const counts = new Map<string, ColumnTotals>();
+  const perStage = new Map<string, Record<string, number>>();
   for (const entry of present) {
-    counts.set(entry.stage, addTotals(counts.get(entry.stage), columnTotals(entry.amounts)));
+    addCounters(perStage, entry.stage, entry.amounts);
   }
+  const counts = new Map([...perStage].map(([stage, sums]) => [stage, columnTotals(sums)]));
 
   const shownPerStage = await Promise.all(
     stages.map(async (stage) => {
@@ -150,7 +156,6 @@ export async function pipelineBoardAsOf(
     return {
       stage,
       ...totalsOfStage,
-      amounts: sortedKeys(totalsOfStage.amounts),
       cards: dealsShown[i].map(card),
       more: totalsOfStage.count > query.limit,
     };
@@ -172,16 +177,21 @@ export async function pipelineBoardAsOf(
 function addDeal(totals: Map<string, OwnerStageTotals>, deal: SpanAt, sign: number): void {
   const key = ownerStageKey(deal.owner, deal.stage);
   const entry = totals.get(key) ?? { stage: deal.stage, owner: deal.owner, amounts: {} };
-  const add = (field: string, amount: number) =>
-    (entry.amounts[field] = (entry.amounts[field] ?? 0) + sign * amount);
-  add('count', 1);
-  const currency = deal.span.f[SPAN_FACT.currency];
-  if (deal.amount === null) add('unpriced', 1);
-  else {
-    add(pricedField(currency), 1);
-    add(amountField(currency), deal.amount);
+  const counters = boardCounters(deal.amount, deal.span.f[SPAN_FACT.currency]);
+  for (const field in counters) {
+    entry.amounts[field] = (entry.amounts[field] ?? 0) + sign * counters[field];
   }
   totals.set(key, entry);
+}
+
+function addCounters(
+  sums: Map<string, Record<string, number>>,
+  key: string,
+  counters: Record<string, number>,
+): void {
+  const entry = sums.get(key) ?? {};
+  for (const field in counters) entry[field] = (entry[field] ?? 0) + counters[field];
+  sums.set(key, entry);
 }
 
 /** Column totals from summed counters: a currency shows while some deal is priced in it. */
@@ -192,17 +202,10 @@ function columnTotals(amounts: Record<string, number>): ColumnTotals {
     amounts: {},
   };
   for (const field in amounts) {
-    if (!field.startsWith('p_') || amounts[field] <= 0) continue;
-    const currency = field.slice(2);
+    const currency = pricedCurrency(field);
+    if (currency === undefined || amounts[field] <= 0) continue;
     totals.amounts[currency] = amounts[amountField(currency)] ?? 0;
   }
   totals.amounts = sortedKeys(totals.amounts);
   return totals;
-}
-
-function addTotals(a: ColumnTotals | undefined, b: ColumnTotals): ColumnTotals {
-  if (!a) return b;
-  const amounts = { ...a.amounts };
-  for (const currency in b.amounts) amounts[currency] = (amounts[currency] ?? 0) + b.amounts[currency];
-  return { count: a.count + b.count, unpriced: a.unpriced + b.unpriced, amounts };
 }
