@@ -11,9 +11,9 @@ import { spanAt } from '../../audit/as-of/deal-span';
 import { dealsKnownLater, KNOWN_LATER_LIMIT } from '../../audit/as-of/known-later';
 import { TimePoint } from '../../audit/as-of/time-point';
 import { ReadStore } from '../../read-store/read-store.port';
-import { UnsupportedFilterError } from '../rollup-query';
 import {
   addContribution,
+  checkForecastSelection,
   forecastContextAt,
   forecastDeal,
   forecastKnownAt,
@@ -41,10 +41,7 @@ export async function forecastAsKnown(
   query: ForecastQuery & { knownAt: Date },
 ): Promise<ForecastKnownAtReport> {
   const fold = () => forecastKnownAt(store, models.timeline, query);
-  const { filter, groupBy } = query;
-  if (filter && groupBy && filter.dim !== groupBy && !(filter.dim === 'team' && groupBy === 'owner')) {
-    throw new UnsupportedFilterError(filter.dim, groupBy);
-  }
+  checkForecastSelection(query);
   if (await policyOrTeamKnownAfter(store, models.timeline, query.knownAt)) return fold();
   const changed = await dealsKnownLater(
     store,

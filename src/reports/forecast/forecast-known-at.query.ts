@@ -44,11 +44,7 @@ export async function forecastKnownAt(
   collection: (logical: string) => string,
   query: ForecastQuery & { knownAt: Date },
 ): Promise<ForecastKnownAtReport> {
-  const { filter, groupBy } = query;
-  const teamPerRep = filter?.dim === 'team' && groupBy === 'owner';
-  if (filter && groupBy && filter.dim !== groupBy && !teamPerRep) {
-    throw new UnsupportedFilterError(filter.dim, groupBy);
-  }
+  checkForecastSelection(query);
   const point: TimePoint = { asOf: query.asOf, knownAt: query.knownAt };
   const asOf = query.asOf.toISOString();
   const firstMonth = query.months[0] ? `${query.months[0]}-01T00:00:00.000Z` : asOf;
@@ -71,6 +67,17 @@ export async function forecastKnownAt(
     currency: base,
     rows: forecastRows(sums, query, base),
   };
+}
+
+/** The forecast takes one dimension filter, grouped by that dimension or, for a team, by owner. */
+export function checkForecastSelection({
+  filter,
+  groupBy,
+}: Pick<ForecastQuery, 'filter' | 'groupBy'>) {
+  const teamPerRep = filter?.dim === 'team' && groupBy === 'owner';
+  if (filter && groupBy && filter.dim !== groupBy && !teamPerRep) {
+    throw new UnsupportedFilterError(filter.dim, groupBy);
+  }
 }
 
 /**
