@@ -310,20 +310,23 @@ function opened(event: RecordedEvent): DealTimeline {
   };
 }
 
-/** What the deal adds to the board after all its changes (the plain fold of the fields it needs). */
-export function boardStateOf(changes: TimelineChange[]): BoardState {
-  const state: BoardState = { open: true, stage: '', owner: '', amount: null, enteredStageAt: '' };
-  for (const change of changes) {
-    if (change.owner !== undefined) state.owner = change.owner;
-    if (change.amount !== undefined) state.amount = change.amount;
-    if (change.stage !== undefined) {
-      state.stage = change.stage;
-      state.enteredStageAt = change.at;
-    }
-    if (change.status !== undefined) state.open = change.status === 'open';
+/** What the deal adds to the board after `change` (the plain fold of the fields the board needs). */
+function boardStateAfter(state: BoardState | undefined, change: TimelineChange): BoardState {
+  const next: BoardState = state
+    ? { ...state }
+    : { open: true, stage: '', owner: '', amount: null, enteredStageAt: '' };
+  if (change.owner !== undefined) next.owner = change.owner;
+  if (change.amount !== undefined) next.amount = change.amount;
+  if (change.stage !== undefined) {
+    next.stage = change.stage;
+    next.enteredStageAt = change.at;
   }
-  return state;
+  if (change.status !== undefined) next.open = change.status === 'open';
+  return next;
 }
+
+const boardStateOf = (changes: TimelineChange[]): BoardState | undefined =>
+  changes.reduce<BoardState | undefined>(boardStateAfter, undefined);
 
 /** Files a deal's newest change (index `index` of `timeline.changes`) into the board's history. */
 function fileOnBoard(
@@ -333,7 +336,7 @@ function fileOnBoard(
   index: number,
 ): void {
   const change = timeline.changes[index];
-  const after = boardStateOf(timeline.changes);
+  const after = boardStateAfter(before, change);
   fileBoardChange(view, {
     id: boardChangeId(timeline.id, index),
     deal: timeline.id,
