@@ -91,9 +91,6 @@ interface IndexDocument extends ReadDocument {
   ids: string[];
 }
 
-/** The batch's view, or what `reads` sees: the preloaded collections. */
-type Reader = PreloadedView;
-
 // ---- Index -----------------------------------------------------------------------------------
 
 /** FNV-1a: stable across processes and builds. */
@@ -140,7 +137,7 @@ function reindex(
 }
 
 /** The live deals in these currencies (all seen when absent), each once, in a stable order. */
-function liveDeals(view: Reader, currencies?: readonly string[]): ForecastDeal[] {
+function liveDeals(view: PreloadedView, currencies?: readonly string[]): ForecastDeal[] {
   const deals: ForecastDeal[] = [];
   for (const currency of currencies ?? view.get<IndexDocument>(INDEX, CURRENCIES)?.ids ?? []) {
     for (let shard = 0; shard < SHARDS; shard++) {
@@ -239,7 +236,7 @@ function removeFromSet(view: ProjectionView, name: string, id: string): void {
   else view.put(INDEX, { id: key, ids: rest });
 }
 
-function setIds(view: Reader, name: string): string[] {
+function setIds(view: PreloadedView, name: string): string[] {
   const ids: string[] = [];
   for (let shard = 0; shard < SET_SHARDS; shard++) {
     ids.push(...(view.get<IndexDocument>(INDEX, setKey(name, shard))?.ids ?? []));
@@ -266,7 +263,7 @@ function addLost(view: ProjectionView, id: string, at: string): void {
 }
 
 /** The deals lost in `at`'s month or later: the lost deals that were open or won after `at`. */
-function lostSince(view: Reader, at: string): string[] {
+function lostSince(view: PreloadedView, at: string): string[] {
   const from = monthOf(at);
   const ids: string[] = [];
   for (const month of view.get<IndexDocument>(INDEX, LOST_MONTHS)?.ids ?? []) {
@@ -428,7 +425,7 @@ interface Reweigh {
  * `at` is re-weighed from its current inputs alone, which are preloaded.
  */
 function historiesToRead(
-  view: Reader,
+  view: PreloadedView,
   timeline: string,
   empty: boolean,
   at: string,
@@ -646,7 +643,7 @@ function applyMembership(event: RecordedEvent, view: ProjectionView, acc: DeltaA
 }
 
 /** The histories a policy version or team move re-weighs (see historiesToRead). */
-function entryReads(event: RecordedEvent, view: Reader): DocumentRef[] {
+function entryReads(event: RecordedEvent, view: PreloadedView): DocumentRef[] {
   const at = event.metadata.occurredAt;
   if (event.type === POLICY_PUBLISHED) {
     const published = publishedPolicy(event);

@@ -291,16 +291,16 @@ export async function spansAt(
 ): Promise<DealSpan[]> {
   const spans = collection(SPANS);
   const { queries, needed } = selection(point, wonSince);
-  const sorted = (docs: Iterable<DealSpan>) =>
-    [...docs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const few = await fewKnown(store, spans, point, needed);
-  if (few) return sorted(few);
+  if (few) return few.sort(byDealId);
   const byId = new Map<string, DealSpan>();
   for (const found of await Promise.all(queries.map((query) => store.find(spans, query)))) {
     for (const doc of found as DealSpan[]) if (needed(doc)) byId.set(doc.id, doc);
   }
-  return sorted(byId.values());
+  return [...byId.values()].sort(byDealId);
 }
+
+const byDealId = (a: DealSpan, b: DealSpan) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Above this many deals held now by a scope's owners, spansHeldBy leaves the choice to spansAt. */
 export const HELD_PROBE = 4000;
@@ -321,7 +321,7 @@ export async function spansHeldBy(
   if ((await store.count(spans, where)) > HELD_PROBE) return undefined;
   const { needed } = selection(point, undefined);
   const held = (await store.find(spans, { where })) as DealSpan[];
-  return held.filter(needed).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return held.filter(needed).sort(byDealId);
 }
 
 /**
