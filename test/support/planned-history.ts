@@ -4,7 +4,7 @@
  * deal streams. `log` turns them into the recorded events a projection reads.
  */
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
-import { history, recorded } from './projection-harness';
+import { happenedAndRecorded, history } from './projection-harness';
 import { draws } from './random';
 import { iso, ms } from './time';
 
@@ -21,10 +21,7 @@ export interface Planned {
 export function log(planned: Planned[]): RecordedEvent[] {
   const ordered = [...planned].sort((a, b) => a.known - b.known);
   return history(
-    ordered.map((p) => ({
-      ...recorded(p.stream, p.type, p.data, iso(p.at)),
-      recordedAt: iso(p.known),
-    })),
+    ordered.map((p) => happenedAndRecorded(p.stream, p.type, p.data, iso(p.at), iso(p.known))),
   );
 }
 

@@ -37,6 +37,44 @@ export function recorded(
   };
 }
 
+/** An event that happened at `occurredAt` and was recorded at `recordedAt` (back-dated when later). */
+export const happenedAndRecorded = (
+  streamName: string,
+  type: string,
+  data: Record<string, unknown>,
+  occurredAt: string,
+  recordedAt = occurredAt,
+): RecordedEvent => ({ ...recorded(streamName, type, data, occurredAt), recordedAt });
+
+/** A USD deal opened in `initial_contact` under the default stage policy (version 1). */
+export const dealOpened = (
+  dealId: string,
+  owner: string,
+  amount: number,
+  occurredAt: string,
+  recordedAt = occurredAt,
+): RecordedEvent =>
+  happenedAndRecorded(
+    `deal-${dealId}`,
+    'DealOpened',
+    {
+      dealId,
+      accountId: 'a-1',
+      title: `Deal ${dealId}`,
+      ownerId: owner,
+      channel: 'alibaba',
+      country: 'AE',
+      productLine: 'valves',
+      repeat: false,
+      currency: 'USD',
+      amount: { minor: amount, currency: 'USD' },
+      stage: 'initial_contact',
+      policy: { id: 'stages.default', version: 1 },
+    },
+    occurredAt,
+    recordedAt,
+  );
+
 /** A user registered in a team, named after their id. */
 export const userRegistered = (id: string, teamId: string, at: string, role = 'rep') =>
   recorded(

@@ -12,42 +12,20 @@ import {
 import { dealAt, dealAtSpan, timelinesAt } from '../../support/deal-at-oracle';
 import { KNOWN_PROBE, spansAt, spansHeldBy } from '../../../src/audit/as-of/deal-span';
 import { TimePoint } from '../../../src/audit/as-of/time-point';
-import { RecordedEvent } from '../../../src/event-store/event-store.port';
 import { SqliteReadStore } from '../../../src/read-store/sqlite/sqlite-read-store';
-import { history, project, ProjectedModel, recorded } from '../../support/projection-harness';
+import {
+  history,
+  project,
+  ProjectedModel,
+  happenedAndRecorded as at,
+  dealOpened,
+} from '../../support/projection-harness';
 import { random } from '../../support/random';
 
 const STAGES = { id: 'stages.default', version: 1 };
 
-const at = (
-  stream: string,
-  type: string,
-  data: Record<string, unknown>,
-  occurredAt: string,
-  recordedAt = occurredAt,
-): RecordedEvent => ({ ...recorded(stream, type, data, occurredAt), recordedAt });
-
 const opened = (dealId: string, owner: string, occurredAt: string, recordedAt?: string) =>
-  at(
-    `deal-${dealId}`,
-    'DealOpened',
-    {
-      dealId,
-      accountId: 'a-1',
-      title: `Deal ${dealId}`,
-      ownerId: owner,
-      channel: 'alibaba',
-      country: 'AE',
-      productLine: 'valves',
-      repeat: false,
-      currency: 'USD',
-      amount: { minor: 1_000_000, currency: 'USD' },
-      stage: 'initial_contact',
-      policy: STAGES,
-    },
-    occurredAt,
-    recordedAt,
-  );
+  dealOpened(dealId, owner, 1_000_000, occurredAt, recordedAt);
 
 const moved = (dealId: string, to: string, occurredAt: string, recordedAt?: string) =>
   at(

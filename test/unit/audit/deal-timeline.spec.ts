@@ -3,47 +3,15 @@ import { DealTimeline, TIMELINES } from '../../../projections/deal-timeline.proj
 import { knownInForce } from '../../../src/audit/as-of/known-entries';
 import { dealAt, timelinesAt } from '../../support/deal-at-oracle';
 import { TimePoint } from '../../../src/audit/as-of/time-point';
-import { RecordedEvent } from '../../../src/event-store/event-store.port';
-import { history, project, ProjectedModel, recorded } from '../../support/projection-harness';
+import {
+  history,
+  project,
+  ProjectedModel,
+  happenedAndRecorded as at,
+  dealOpened as opened,
+} from '../../support/projection-harness';
 
 const STAGES = { id: 'stages.default', version: 1 };
-
-/** An event that happened at `occurredAt` and was recorded at `recordedAt`. */
-const at = (
-  stream: string,
-  type: string,
-  data: Record<string, unknown>,
-  occurredAt: string,
-  recordedAt = occurredAt,
-): RecordedEvent => ({ ...recorded(stream, type, data, occurredAt), recordedAt });
-
-const opened = (
-  dealId: string,
-  owner: string,
-  amount: number,
-  occurredAt: string,
-  recordedAt?: string,
-) =>
-  at(
-    `deal-${dealId}`,
-    'DealOpened',
-    {
-      dealId,
-      accountId: 'a-1',
-      title: `Deal ${dealId}`,
-      ownerId: owner,
-      channel: 'alibaba',
-      country: 'AE',
-      productLine: 'valves',
-      repeat: false,
-      currency: 'USD',
-      amount: { minor: amount, currency: 'USD' },
-      stage: 'initial_contact',
-      policy: STAGES,
-    },
-    occurredAt,
-    recordedAt,
-  );
 
 const point = (asOf: string, knownAt?: string): TimePoint => ({
   asOf: new Date(asOf),
