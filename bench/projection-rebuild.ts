@@ -11,7 +11,7 @@
  * Raw passes are interleaved with the rebuilds, so both see the same disk and page cache.
  */
 import { rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { Projection } from '../projections/projection';
 import type { EventStore, ReadAllOptions } from '../src/event-store/event-store.port';
@@ -22,6 +22,7 @@ import { loadMasterKey } from '../src/personal-data/master-key';
 import { PersonalDataCipher } from '../src/personal-data/personal-data-cipher';
 import { PERSONAL_FIELDS } from '../src/personal-data/personal-fields';
 import { SqliteSubjectKeyStore } from '../src/personal-data/sqlite-subject-key-store';
+import { BuildWorkers } from '../src/projection-runner/build-workers/build-workers';
 import { ProjectionRunner } from '../src/projection-runner/projection-runner';
 import { ReadModels } from '../src/projection-runner/read-models';
 import type {
@@ -98,8 +99,10 @@ export interface RebuildOptions {
   keepOpen?: boolean;
   /** Print a progress line this often (ms). */
   progressEveryMs?: number;
-  /** Time each projection's reads, loads, apply and commits (adds a little overhead). */
+  /** Time each projection's reads, loads, apply and commits (adds a little overhead; main thread only). */
   breakdown?: boolean;
+  /** Worker threads for the builds; absent: the app's setting (PROJECTION_BUILD_WORKERS). */
+  buildWorkers?: number;
 }
 
 export interface ProjectionCatchUp {
@@ -120,8 +123,10 @@ export interface RebuildResult {
   perProjection: ProjectionCatchUp[];
   /** Highest RSS seen while rebuilding (sampled every 100 ms), bytes. */
   peakRss: number;
-  /** Time spent in V8's garbage collector during the rebuild. */
+  /** Time spent in V8's garbage collector on the main thread during the rebuild. */
   gcSeconds: number;
+  /** Worker threads the builds could use (0: all on the main thread). */
+  buildWorkers: number;
   /**
    * The longest the event loop went without a turn during the rebuild: how long an HTTP request
    * (or a timer) in the same process would have waited.
@@ -150,15 +155,13 @@ export async function rebuildAll(options: RebuildOptions): Promise<RebuildResult
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${readStoreFile}${suffix}`, { force: true });
   }
   const adapter = SqliteEventStore.open({ file: store.eventsFile, synchronous: 'NORMAL' });
+  const masterKey = loadMasterKey(undefined, store.masterKeyFile);
   const breakdown = options.breakdown ? new CostBreakdown(projections) : undefined;
   const events = new UpcastingEventStore(
     breakdown ? breakdown.eventStore(adapter) : adapter,
     new UpcasterRegistry(),
   );
-  const keys = new SqliteSubjectKeyStore(
-    adapter.sharedConnection(),
-    loadMasterKey(undefined, store.masterKeyFile),
-  );
+  const keys = new SqliteSubjectKeyStore(adapter.sharedConnection(), masterKey);
   const cipher = new PersonalDataCipher(keys, PERSONAL_FIELDS);
   const readStore = SqliteReadStore.open({ file: readStoreFile });
   const readModels = new ReadModels(readStore);
@@ -167,8 +170,21 @@ export async function rebuildAll(options: RebuildOptions): Promise<RebuildResult
   const {
     run: _run,
     minPositionTimeoutMs: _wait,
+    buildWorkers: appBuildWorkers,
+    buildWorkerMinEvents,
     ...appSettings
   } = readSettings(process.env).projections;
+  const workers = new BuildWorkers({
+    workers: options.buildWorkers ?? appBuildWorkers,
+    minEvents: buildWorkerMinEvents,
+    stores: {
+      eventStore: { kind: 'sqlite', file: store.eventsFile, synchronous: 'NORMAL' },
+      readStore: { kind: 'sqlite', file: readStoreFile },
+      keysFile: join(dirname(store.eventsFile), 'keys.sqlite'),
+      masterKey: masterKey.toString('base64'),
+    },
+    log: (entry) => log(`runner: ${JSON.stringify(entry)}`),
+  });
   const settings = {
     ...appSettings,
     batchSize,
@@ -185,6 +201,7 @@ export async function rebuildAll(options: RebuildOptions): Promise<RebuildResult
       holder: `bench:${process.pid}`,
       // One process, one holder: the lease only has to outlast the longest batch.
       leaseTtlMs: 60_000,
+      buildWorkers: workers,
       log: (entry) => log(`runner: ${JSON.stringify(entry)}`),
     },
     breakdown ? projections.map((p) => breakdown.projection(p)) : projections,
@@ -192,6 +209,7 @@ export async function rebuildAll(options: RebuildOptions): Promise<RebuildResult
   );
   const close = async () => {
     await runner.stop();
+    await workers.close();
     await readStore.close();
     await keys.close();
     await events.close();
@@ -294,6 +312,7 @@ export async function rebuildAll(options: RebuildOptions): Promise<RebuildResult
         .sort((a, b) => a.caughtUpAfter - b.caughtUpAfter),
       peakRss,
       gcSeconds: gcMs / 1000,
+      buildWorkers: options.buildWorkers ?? appBuildWorkers,
       longestStallSeconds: longestGapNs / 1e9,
       readStoreBytes: fileBytes(readStoreFile),
       ...(breakdown && { breakdown: breakdown.finish(seconds) }),
@@ -503,6 +522,7 @@ export interface RebuildBenchOptions {
   batchSizes: number[];
   flushEvery?: number;
   cacheLimit?: number;
+  buildWorkers?: number;
   pageSize: number;
   workDir: string;
   log: Log;
@@ -544,6 +564,7 @@ export async function runRebuildBench(options: RebuildBenchOptions): Promise<Reb
       batchSize,
       flushEvery: options.flushEvery,
       cacheLimit: options.cacheLimit,
+      buildWorkers: options.buildWorkers,
       readStoreFile: join(workDir, `readmodels-b${batchSize}.sqlite`),
       log,
     });

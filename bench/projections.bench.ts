@@ -252,6 +252,8 @@ interface Args {
   dataDir?: string;
   storeDir?: string;
   breakdown: boolean;
+  /** Worker threads for the builds; absent: the app's setting. */
+  buildWorkers?: number;
   discover: boolean;
   only?: string[];
 }
@@ -265,7 +267,8 @@ const USAGE = `Usage: npm run bench:projections -- [options]
   --runs N            timed runs per report query (200)
   --fold-runs N       runs per fold baseline; the median counts (3)
   --breakdown         part 1: one more rebuild at the best batch size, timing each projection's reads,
-                      loads, apply and commits
+                      loads, apply and commits (on the main thread: no build workers)
+  --build-workers N   worker threads for the builds (the app's PROJECTION_BUILD_WORKERS; 0: main thread)
   --seed S            sample seed (1);  --sample-deals N: deals in the generated sample (500)
   --flush-every N     runner: events per read-store transaction while catching up (the app's setting)
   --cache-limit N     runner: documents a lane keeps between transactions (the app's setting)
@@ -360,6 +363,11 @@ function parseArgs(argv: string[]): Args {
       case '--breakdown':
         args.breakdown = true;
         break;
+      case '--build-workers': {
+        const raw = value();
+        args.buildWorkers = raw === '0' ? 0 : int(flag, raw);
+        break;
+      }
       case '--discover':
         args.discover = true;
         break;
@@ -636,6 +644,7 @@ async function runProjectPart(args: Args, store: BenchStore): Promise<void> {
     batchSize,
     flushEvery: args.flushEvery,
     cacheLimit: args.cacheLimit,
+    buildWorkers: args.buildWorkers,
     readStoreFile: join(store.dir, QUERY_READ_STORE),
     log: progress,
   });
@@ -766,6 +775,7 @@ async function run(args: Args): Promise<void> {
         batchSizes: args.batchSizes,
         flushEvery: args.flushEvery,
         cacheLimit: args.cacheLimit,
+        buildWorkers: args.buildWorkers,
         pageSize: args.pageSize,
         workDir: rebuildStore.dir,
         log: progress,

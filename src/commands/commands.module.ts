@@ -2,14 +2,12 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { join } from 'node:path';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
-import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
-import { UpcastingEventStore } from '../event-store/upcasting/upcasting-event-store';
 import { Metrics } from '../observability/metrics';
 import { KeyedHasher } from '../personal-data/keyed-hash';
 import { deriveSecret, loadMasterKey } from '../personal-data/master-key';
 import { PersonalDataCipher } from '../personal-data/personal-data-cipher';
 import { PERSONAL_FIELDS } from '../personal-data/personal-fields';
-import { SqliteSubjectKeyStore } from '../personal-data/sqlite-subject-key-store';
+import { openSubjectKeys } from '../personal-data/open-subject-keys';
 import { SUBJECT_KEY_STORE, SubjectKeyStore } from '../personal-data/subject-key-store';
 import { POLICY_REGISTRY, PolicyRegistry } from '../policies/policy-registry';
 import { APP_SETTINGS, AppSettings } from '../settings/app-settings';
@@ -18,7 +16,11 @@ import { CommandPipeline } from './command-pipeline';
 import { ExecuteDomainCommandsInOrderHandler } from './execute-commands-in-order';
 import { ExecuteDomainCommandHandler } from './execute-domain-command';
 
-const MASTER_KEY = Symbol('MASTER_KEY');
+export const MASTER_KEY = Symbol('MASTER_KEY');
+
+/** Where subject keys live when the events are not in the embedded store. */
+export const subjectKeysFile = (settings: AppSettings): string =>
+  join(settings.dataDir, 'keys.sqlite');
 
 @Global()
 @Module({
@@ -34,15 +36,8 @@ const MASTER_KEY = Symbol('MASTER_KEY');
     {
       provide: SUBJECT_KEY_STORE,
       inject: [APP_SETTINGS, MASTER_KEY, EVENT_STORE],
-      useFactory: (settings: AppSettings, masterKey: Buffer, store: EventStore) => {
-        const adapter = store instanceof UpcastingEventStore ? store.inner : store;
-        return new SqliteSubjectKeyStore(
-          adapter instanceof SqliteEventStore
-            ? adapter.sharedConnection()
-            : join(settings.dataDir, 'keys.sqlite'),
-          masterKey,
-        );
-      },
+      useFactory: (settings: AppSettings, masterKey: Buffer, store: EventStore) =>
+        openSubjectKeys(store, subjectKeysFile(settings), masterKey),
     },
     {
       provide: PersonalDataCipher,
@@ -77,6 +72,7 @@ const MASTER_KEY = Symbol('MASTER_KEY');
   ],
   exports: [
     Metrics,
+    MASTER_KEY,
     SUBJECT_KEY_STORE,
     PersonalDataCipher,
     KeyedHasher,

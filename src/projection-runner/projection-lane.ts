@@ -74,13 +74,15 @@ export class ProjectionLane {
   /** Every event up to here that this projection applies is in its read model. */
   seenUpTo?: string;
   failure?: LaneFailure;
+  /** Where the lane applies events now: a build far behind may run in a worker thread first. */
+  thread: 'main' | 'worker' = 'main';
   /** Resolves the first time the lane has applied everything stored. */
   readonly caughtUp: Promise<void>;
   private markCaughtUp!: () => void;
   private indexesBuilt = false;
   protected stopping = false;
   protected cache = new DocumentCache(false, 0);
-  private running?: Promise<void>;
+  protected running?: Promise<void>;
 
   constructor(
     protected readonly deps: LaneDependencies,
@@ -108,6 +110,11 @@ export class ProjectionLane {
     this.running = this.run();
   }
 
+  /** Resolves when the lane has stopped: asked to, or on an event it cannot apply. */
+  get ended(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.deps.newEvents.notify();
@@ -124,7 +131,7 @@ export class ProjectionLane {
     await this.deps.store.releaseLease(this.leaseName, this.deps.holder);
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     let pause = 250;
     while (!this.stopping) {
       try {

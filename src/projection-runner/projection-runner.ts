@@ -10,6 +10,8 @@ import {
   LaneState,
   ProjectionLane,
 } from './projection-lane';
+import type { BuildWorkers } from './build-workers/build-workers';
+import { OffThreadBuildLane } from './build-workers/off-thread-build-lane';
 import { readModelChecksum } from './read-model-checksum';
 import { ReadModels } from './read-models';
 import { SharedEventReader } from './shared-event-reader';
@@ -35,13 +37,18 @@ export interface ProjectionStatus {
   generation: number;
   role: 'live' | 'building';
   state: LaneState;
+  /** `worker` while a build catches up in a worker thread. */
+  thread: 'main' | 'worker';
   checkpoint: string | null;
   /** Events this projection applies that are stored but not yet in its read model; capped. */
   behind: number | string;
   failure: LaneFailure | null;
 }
 
-export type RunnerDependencies = Omit<LaneDependencies, 'newEvents' | 'onProgress'>;
+export type RunnerDependencies = Omit<LaneDependencies, 'newEvents' | 'onProgress'> & {
+  /** Builds far behind the log catch up in worker threads (projections only, not sagas). */
+  buildWorkers?: BuildWorkers;
+};
 
 export type LaneFactory = (
   deps: LaneDependencies,
@@ -218,6 +225,7 @@ export class ProjectionRunner {
         generation: lane.generation,
         role,
         state: lane.state,
+        thread: lane.thread,
         checkpoint: lane.checkpoint ?? null,
         behind: pending.length > BEHIND_CAP ? `>${BEHIND_CAP}` : pending.length,
         failure: lane.failure ?? null,
@@ -374,17 +382,18 @@ export class ProjectionRunner {
   }
 
   private newLane(projection: Projection, generation: number, building = false): ProjectionLane {
-    const lane = this.makeLane(
-      {
-        ...this.deps,
-        deferIndexes: building,
-        reader: this.reader,
-        newEvents: this.newEvents,
-        onProgress: () => this.progress.notify(),
-      },
-      projection,
-      generation,
-    );
+    const { buildWorkers, ...deps } = this.deps;
+    const laneDeps: LaneDependencies = {
+      ...deps,
+      deferIndexes: building,
+      reader: this.reader,
+      newEvents: this.newEvents,
+      onProgress: () => this.progress.notify(),
+    };
+    const lane =
+      building && buildWorkers?.handles(projection) && this.makeLane === projectionLane
+        ? new OffThreadBuildLane(laneDeps, projection, generation, buildWorkers)
+        : this.makeLane(laneDeps, projection, generation);
     lane.start();
     return lane;
   }

@@ -15,6 +15,8 @@ import { PersonalDataCipher } from '../personal-data/personal-data-cipher';
 import { READ_STORE, ReadStore } from '../read-store/read-store.port';
 import { APP_SETTINGS, AppSettings } from '../settings/app-settings';
 import { CLOCK, Clock } from '../shared/clock';
+import { MASTER_KEY, subjectKeysFile } from '../commands/commands.module';
+import { BuildWorkers } from './build-workers/build-workers';
 import { MinPositionInterceptor } from './min-position.interceptor';
 import { ProjectionRunner } from './projection-runner';
 import { ProjectionsAdminController } from './projections-admin.controller';
@@ -31,8 +33,32 @@ import { ReadModels } from './read-models';
     },
     ReadModels,
     {
+      provide: BuildWorkers,
+      inject: [APP_SETTINGS, MASTER_KEY],
+      useFactory: (settings: AppSettings, masterKey: Buffer) =>
+        new BuildWorkers({
+          workers: settings.projections.buildWorkers,
+          minEvents: settings.projections.buildWorkerMinEvents,
+          stores: {
+            eventStore: settings.eventStore,
+            readStore: settings.readStore,
+            keysFile: subjectKeysFile(settings),
+            masterKey: masterKey.toString('base64'),
+          },
+          log: (entry) => new Logger('Projections').log(entry),
+        }),
+    },
+    {
       provide: ProjectionRunner,
-      inject: [EVENT_STORE, READ_STORE, PersonalDataCipher, CLOCK, APP_SETTINGS, ReadModels],
+      inject: [
+        EVENT_STORE,
+        READ_STORE,
+        PersonalDataCipher,
+        CLOCK,
+        APP_SETTINGS,
+        ReadModels,
+        BuildWorkers,
+      ],
       useFactory: (
         events: EventStore,
         store: ReadStore,
@@ -40,6 +66,7 @@ import { ReadModels } from './read-models';
         clock: Clock,
         settings: AppSettings,
         readModels: ReadModels,
+        buildWorkers: BuildWorkers,
       ) => {
         const logger = new Logger('Projections');
         return new ProjectionRunner(
@@ -53,6 +80,7 @@ import { ReadModels } from './read-models';
             flushEvery: settings.projections.flushEvery,
             cacheLimit: settings.projections.cacheLimit,
             leaseTtlMs: settings.projections.leaseTtlMs,
+            buildWorkers,
             log: (entry) => logger.log(entry),
           },
           ALL_PROJECTIONS,
@@ -73,6 +101,7 @@ import { ReadModels } from './read-models';
 export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly runner: ProjectionRunner,
+    private readonly buildWorkers: BuildWorkers,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(APP_SETTINGS) private readonly settings: AppSettings,
   ) {}
@@ -83,6 +112,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
+    await this.buildWorkers.close();
     await this.store.close();
   }
 }

@@ -22,6 +22,10 @@ export interface ProjectionSettings {
   minPositionTimeoutMs: number;
   /** A projection's lease lapses this long after its holder stops renewing it. */
   leaseTtlMs: number;
+  /** Worker threads that build new generations far behind the log (0: on the main thread). */
+  buildWorkers: number;
+  /** A build at least this many events behind goes to a worker thread; a smaller one stays. */
+  buildWorkerMinEvents: number;
 }
 
 export interface AppSettings {
@@ -123,6 +127,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
     cacheLimit: positiveInteger(env, 'PROJECTION_CACHE_DOCUMENTS', 200_000, 10_000_000),
     minPositionTimeoutMs: positiveInteger(env, 'MIN_POSITION_TIMEOUT_MS', 5000, 60_000),
     leaseTtlMs: positiveInteger(env, 'PROJECTION_LEASE_TTL_MS', 15_000, 600_000),
+    buildWorkers: wholeNumber(env, 'PROJECTION_BUILD_WORKERS', 2, 0, 16),
+    buildWorkerMinEvents: positiveInteger(
+      env,
+      'PROJECTION_BUILD_WORKER_MIN_EVENTS',
+      50_000,
+      1_000_000_000,
+    ),
   };
   return {
     host: env.HOST ?? '0.0.0.0',
@@ -150,11 +161,21 @@ function positiveInteger(
   fallback: number,
   max: number,
 ): number {
+  return wholeNumber(env, variable, fallback, 1, max);
+}
+
+function wholeNumber(
+  env: NodeJS.ProcessEnv,
+  variable: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[variable];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new SettingsError(variable, `"${raw}" must be a whole number from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new SettingsError(variable, `"${raw}" must be a whole number from ${min} to ${max}`);
   }
   return value;
 }

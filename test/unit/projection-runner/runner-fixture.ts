@@ -8,10 +8,17 @@ import type { NewEvent } from '../../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../../src/event-store/sqlite/sqlite-event-store';
 import { PersonalDataCipher } from '../../../src/personal-data/personal-data-cipher';
 import { PERSONAL_FIELDS } from '../../../src/personal-data/personal-fields';
-import { SqliteSubjectKeyStore } from '../../../src/personal-data/sqlite-subject-key-store';
+import { openSubjectKeys } from '../../../src/personal-data/open-subject-keys';
+import type { BuildWorkerStores } from '../../../src/projection-runner/build-workers/build-worker-protocol';
+import {
+  BuildWorkers,
+  BuildWorkersOptions,
+} from '../../../src/projection-runner/build-workers/build-workers';
 import { ProjectionRunner } from '../../../src/projection-runner/projection-runner';
 import { ReadModels } from '../../../src/projection-runner/read-models';
 import { SqliteReadStore } from '../../../src/read-store/sqlite/sqlite-read-store';
+
+const MASTER_KEY = Buffer.alloc(32, 7);
 
 /** Counts each stream's events; refuses an event whose data says `poison`. */
 export const tallyProjection = (version = 1, poison = 'poison'): Projection => ({
@@ -46,14 +53,44 @@ export class RunnerFixture {
   readModels!: ReadModels;
   runner!: ProjectionRunner;
 
-  async open(projections: Projection[], holder = 'test-instance'): Promise<this> {
-    this.events = SqliteEventStore.open({
-      file: join(this.dir, 'events.sqlite'),
-      synchronous: 'NORMAL',
+  get files() {
+    return {
+      events: join(this.dir, 'events.sqlite'),
+      readModels: join(this.dir, 'readmodels.sqlite'),
+      keys: join(this.dir, 'keys.sqlite'),
+    };
+  }
+
+  /** Build workers on this fixture's stores; `stores` overrides what a worker opens. */
+  buildWorkers(
+    options: Partial<Omit<BuildWorkersOptions, 'stores'>> & {
+      minEvents: number;
+      stores?: Partial<BuildWorkerStores>;
+    },
+  ): BuildWorkers {
+    return new BuildWorkers({
+      workers: 2,
+      log: () => undefined,
+      ...options,
+      stores: {
+        eventStore: { kind: 'sqlite', file: this.files.events, synchronous: 'NORMAL' },
+        readStore: { kind: 'sqlite', file: this.files.readModels },
+        keysFile: this.files.keys,
+        masterKey: MASTER_KEY.toString('base64'),
+        ...options.stores,
+      },
     });
-    this.store = await SqliteReadStore.open({ file: join(this.dir, 'readmodels.sqlite') });
+  }
+
+  async open(
+    projections: Projection[],
+    holder = 'test-instance',
+    buildWorkers?: BuildWorkers,
+  ): Promise<this> {
+    this.events = SqliteEventStore.open({ file: this.files.events, synchronous: 'NORMAL' });
+    this.store = await SqliteReadStore.open({ file: this.files.readModels });
     this.readModels = new ReadModels(this.store);
-    const keys = new SqliteSubjectKeyStore(join(this.dir, 'keys.sqlite'), Buffer.alloc(32, 7));
+    const keys = openSubjectKeys(this.events, this.files.keys, MASTER_KEY);
     this.runner = new ProjectionRunner(
       {
         events: this.events,
@@ -65,6 +102,7 @@ export class RunnerFixture {
         flushEvery: 3,
         cacheLimit: 4,
         leaseTtlMs: 3000,
+        buildWorkers,
         log: () => undefined,
       },
       projections,
