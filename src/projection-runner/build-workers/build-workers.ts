@@ -222,14 +222,22 @@ export class BuildWorkers {
 
 const key = (order: { name: string; generation: number }) => `${order.name}@g${order.generation}`;
 
-/** Groups by estimated cost, greedily: the dearest build goes to the cheapest group so far. */
+/**
+ * Groups by estimated cost, greedily: the dearest unit goes to the cheapest group so far. The
+ * builds that open personal data are one unit, so each event's envelopes are opened once.
+ */
 function spread(builds: Pending[], groups: number): Pending[][] {
   const cost = (pending: Pending) => BUILD_COST[pending.order.name] ?? DEFAULT_COST;
+  const personal = builds.filter((pending) => pending.request.projection.personalData);
+  const units = [
+    ...(personal.length > 0 ? [personal] : []),
+    ...builds.filter((pending) => !pending.request.projection.personalData).map((p) => [p]),
+  ].map((unit) => ({ builds: unit, cost: unit.reduce((sum, p) => sum + cost(p), 0) }));
   const result = Array.from({ length: groups }, () => ({ cost: 0, builds: [] as Pending[] }));
-  for (const pending of [...builds].sort((a, b) => cost(b) - cost(a))) {
+  for (const unit of units.sort((a, b) => b.cost - a.cost)) {
     const cheapest = result.reduce((a, b) => (b.cost < a.cost ? b : a));
-    cheapest.builds.push(pending);
-    cheapest.cost += cost(pending);
+    cheapest.builds.push(...unit.builds);
+    cheapest.cost += unit.cost;
   }
   return result.map((group) => group.builds).filter((group) => group.length > 0);
 }
