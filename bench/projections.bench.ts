@@ -527,12 +527,17 @@ function printRebuild(
     rows,
   );
   console.log(
-    'CPU s: this process, user + system. GC s: time in V8 garbage collection. stall s: the longest ' +
+    'CPU s: this process (every thread), user + system. GC s: time in V8 garbage collection on the ' +
+      'main thread (build workers collect their own). stall s: the longest ' +
       'the event loop went without a turn (a timer or an HTTP request in the same process waits that long).',
   );
   console.log('');
   console.log(
-    `Catch-up times, batch ${result.best.batchSize} (lanes share one thread; the last one ends the rebuild):`,
+    `Catch-up times, batch ${result.best.batchSize} (${
+      result.best.buildWorkers > 0
+        ? `up to ${result.best.buildWorkers} build worker threads`
+        : 'lanes share the main thread'
+    }; the last one ends the rebuild):`,
   );
   console.log(
     '  ' +
