@@ -49,6 +49,7 @@ export type BuildOutcome =
   { kind: 'caught-up' } | { kind: 'stopped' } | { kind: 'failed'; failure: LaneFailure };
 
 export type FromBuildWorker =
+  | { kind: 'ready' }
   | { kind: 'progress'; name: string; generation: number; progress: BuildProgress }
   | { kind: 'done'; name: string; generation: number; outcome: BuildOutcome }
   | { kind: 'log'; entry: Record<string, unknown> };

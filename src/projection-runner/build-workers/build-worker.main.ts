@@ -74,6 +74,7 @@ async function main(data: BuildWorkerData): Promise<void> {
     );
     return { order, lane };
   });
+  post({ kind: 'ready' });
   port.on('message', (message: ToBuildWorker) => {
     const found = lanes.find(
       ({ order }) => order.name === message.name && order.generation === message.generation,

@@ -22,6 +22,8 @@ export interface BuildWorkersOptions {
   minEvents: number;
   stores: BuildWorkerStores;
   projections?: ProjectionSource;
+  /** A worker that has not opened its stores by then is ended, and its builds go back (30 s). */
+  startTimeoutMs?: number;
   log: (entry: Record<string, unknown>) => void;
 }
 
@@ -185,7 +187,16 @@ export class BuildWorkers {
     const open = new Map(group.map((pending) => [key(pending.order), pending]));
     for (const pending of group) pending.worker = thread;
     let lastError: Error | undefined;
+    const startTimeoutMs = this.options.startTimeoutMs ?? 30_000;
+    const startTimer = setTimeout(() => {
+      lastError = new Error(`it did not open the stores within ${startTimeoutMs} ms`);
+      void thread.terminate();
+    }, startTimeoutMs);
     thread.on('message', (message: FromBuildWorker) => {
+      if (message.kind === 'ready') {
+        clearTimeout(startTimer);
+        return;
+      }
       if (message.kind === 'log') {
         this.options.log(message.entry);
         return;
@@ -201,6 +212,7 @@ export class BuildWorkers {
     });
     thread.on('error', (error) => (lastError = error));
     thread.on('exit', (code) => {
+      clearTimeout(startTimer);
       this.threads.delete(thread);
       for (const pending of open.values()) {
         pending.fail(

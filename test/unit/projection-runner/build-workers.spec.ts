@@ -122,6 +122,25 @@ describe('projection builds in worker threads', () => {
     expect(await counts(fixture)).toEqual(Array(STREAMS).fill(15));
   });
 
+  it('a worker that cannot open the stores fails or is ended after its start timeout; the main thread builds instead', async () => {
+    await history(fixture, 15);
+    await fixture.close();
+    workers = fixture.buildWorkers({
+      minEvents: 100,
+      projections: WORKER_TEST_SOURCE,
+      startTimeoutMs: 3000,
+      log: (entry) => logged.push(entry),
+      // A folder: SQLite cannot open it as a database.
+      stores: { readStore: { kind: 'sqlite', file: fixture.dir } },
+    });
+    await fixture.open(WORKER_TEST_PROJECTIONS, 'test-instance', workers);
+
+    const head = (await fixture.events.headPosition())!;
+    expect(await fixture.runner.waitFor(head, 30_000)).toBe(true);
+    expect(startedInWorker()).toHaveLength(1);
+    expect(await counts(fixture)).toEqual(Array(STREAMS).fill(15));
+  });
+
   it('stopping mid-build stops the worker after a commit; a restart resumes, counting nothing twice', async () => {
     await history(fixture, 60);
     await reopen(100);
