@@ -4,21 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { generate } from '../../src/cli/generate-histories';
+import { random } from '../support/random';
 
 const CLI = join(__dirname, '../../src/cli/projections.ts');
 const KILLS = 4;
-
-/** mulberry32: the kill schedule is reproducible from the printed seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The crashed store builds in worker threads (every build goes to one), the fresh store on the

@@ -1,15 +1,11 @@
 /** Seeded randomness for tests on random histories: the same seed draws the same history. */
+import { Random } from '../../src/cli/history/random';
 import { ceilMonth, ceilTo, DAY, HOUR, MINUTE } from './time';
 
-/** A small deterministic generator (mulberry32): numbers in [0, 1). */
+/** The history generator's PRNG (mulberry32) as a function: numbers in [0, 1). */
 export function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 /** The seed a test draws with: SEED=<n> in the environment, else the test's default. */
