@@ -168,7 +168,14 @@ export class BuildWorkers {
     this.gathered = [];
     if (gathered.length === 0) return;
     const free = Math.max(1, this.options.workers - this.threads.size);
-    for (const group of spread(gathered, Math.min(free, gathered.length))) this.start(group);
+    for (const group of spread(gathered, Math.min(free, gathered.length))) {
+      try {
+        this.start(group);
+      } catch (error) {
+        // No thread (e.g. out of memory for one): the lanes build on the main thread instead.
+        for (const pending of group) pending.fail(error as Error);
+      }
+    }
   }
 
   private start(group: Pending[]): void {
