@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultSeedDirectory } from '../policies/seed-directory';
 
@@ -127,7 +128,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
     cacheLimit: positiveInteger(env, 'PROJECTION_CACHE_DOCUMENTS', 200_000, 10_000_000),
     minPositionTimeoutMs: positiveInteger(env, 'MIN_POSITION_TIMEOUT_MS', 5000, 60_000),
     leaseTtlMs: positiveInteger(env, 'PROJECTION_LEASE_TTL_MS', 15_000, 600_000),
-    buildWorkers: wholeNumber(env, 'PROJECTION_BUILD_WORKERS', 2, 0, 16),
+    // One per CPU up to two: a build seldom splits into more threads of similar cost.
+    buildWorkers: wholeNumber(
+      env,
+      'PROJECTION_BUILD_WORKERS',
+      Math.min(2, availableParallelism()),
+      0,
+      16,
+    ),
     buildWorkerMinEvents: positiveInteger(
       env,
       'PROJECTION_BUILD_WORKER_MIN_EVENTS',
