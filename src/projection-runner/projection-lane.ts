@@ -82,7 +82,7 @@ export class ProjectionLane {
   private indexesBuilt = false;
   protected stopping = false;
   protected cache = new DocumentCache(false, 0);
-  protected running?: Promise<void>;
+  private running?: Promise<void>;
 
   constructor(
     protected readonly deps: LaneDependencies,
