@@ -30,6 +30,7 @@ import {
   uninstallCollection,
 } from './sqlite-collection';
 import { SqliteLeases } from './sqlite-leases';
+import { LOCK_WAIT_SLICE_MS, waitingForLock } from './sqlite-lock-wait';
 import {
   filterSizeSql,
   ftsPhrases,
@@ -50,6 +51,7 @@ export interface SqliteReadStoreOptions {
   file: string;
   /** NORMAL survives a process crash, FULL also an OS crash or power loss. Read models can be rebuilt. */
   synchronous?: 'FULL' | 'NORMAL';
+  /** How long an operation waits for another connection's lock (5000), without blocking the thread. */
   busyTimeoutMs?: number;
   /** Page cache, MiB (64). */
   cacheMib?: number;
@@ -68,6 +70,7 @@ const LARGE_FILTER_TTL_MS = 60_000;
  */
 export class SqliteReadStore implements ReadStore {
   private readonly db: Database.Database;
+  private readonly busyTimeoutMs: number;
   private readonly leases: SqliteLeases;
   private readonly collections = new Map<string, SqliteCollection>();
   private readonly statements = new Map<string, Database.Statement>();
@@ -96,7 +99,9 @@ export class SqliteReadStore implements ReadStore {
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    // Opening waits inside SQLite; afterwards each operation waits in slices (see waitingForLock).
+    this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
     // Erased personal values must not survive in freed pages: SQLite zeroes them on delete.
     this.db.pragma('secure_delete = ON');
     // A rebuild writes all over a large file: SQLite's default 2 MiB page cache spills and rereads.
@@ -128,6 +133,7 @@ export class SqliteReadStore implements ReadStore {
       'INSERT INTO read_store_deferred (name) VALUES (?) ON CONFLICT (name) DO NOTHING',
     );
     this.removeDeferred = this.db.prepare('DELETE FROM read_store_deferred WHERE name = ?');
+    this.db.pragma(`busy_timeout = ${Math.min(this.busyTimeoutMs, LOCK_WAIT_SLICE_MS)}`);
     this.commitInTransaction = this.db.transaction(
       (writes: ReadWrite[], checkpoint?: Checkpoint, fence?: Fence) => {
         if (fence) this.leases.assertFence(fence);
@@ -139,30 +145,32 @@ export class SqliteReadStore implements ReadStore {
 
   async ensureCollection(spec: CollectionSpec, options: EnsureOptions = {}): Promise<void> {
     assertCollectionSpec(spec);
-    const changed = this.db
-      .transaction(() => {
-        const stored = this.storedSpec(spec.name);
-        const merged = mergeSpecs(stored, spec);
-        const deferred = this.selectDeferred.get(spec.name) !== undefined;
-        const unchanged = JSON.stringify(merged) === JSON.stringify(stored);
-        if (options.deferIndexes && (!stored || deferred)) {
-          if (unchanged && deferred) return undefined;
-          installTable(this.db, spec.name);
-          this.saveDeferred.run(spec.name);
-          this.saveSpec.run(spec.name, JSON.stringify(merged));
-          return { spec: merged, deferred: true };
-        }
-        if (deferred) {
-          this.buildDeferred(merged);
+    const changed = await this.waiting(() =>
+      this.db
+        .transaction(() => {
+          const stored = this.storedSpec(spec.name);
+          const merged = mergeSpecs(stored, spec);
+          const deferred = this.selectDeferred.get(spec.name) !== undefined;
+          const unchanged = JSON.stringify(merged) === JSON.stringify(stored);
+          if (options.deferIndexes && (!stored || deferred)) {
+            if (unchanged && deferred) return undefined;
+            installTable(this.db, spec.name);
+            this.saveDeferred.run(spec.name);
+            this.saveSpec.run(spec.name, JSON.stringify(merged));
+            return { spec: merged, deferred: true };
+          }
+          if (deferred) {
+            this.buildDeferred(merged);
+            this.saveSpec.run(spec.name, JSON.stringify(merged));
+            return { spec: merged, deferred: false };
+          }
+          if (unchanged) return undefined;
+          installCollection(this.db, merged, stored);
           this.saveSpec.run(spec.name, JSON.stringify(merged));
           return { spec: merged, deferred: false };
-        }
-        if (unchanged) return undefined;
-        installCollection(this.db, merged, stored);
-        this.saveSpec.run(spec.name, JSON.stringify(merged));
-        return { spec: merged, deferred: false };
-      })
-      .immediate();
+        })
+        .immediate(),
+    );
     if (changed) {
       this.collections.set(
         spec.name,
@@ -176,30 +184,34 @@ export class SqliteReadStore implements ReadStore {
     if (!target.deferred) return;
     // One index at a time, with a turn of the event loop between: each one blocks while it sorts.
     for (const index of target.spec.indexes ?? []) {
-      installIndex(this.db, name, index);
+      await this.waiting(() => installIndex(this.db, name, index));
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const spec = this.db
-      .transaction(() => {
-        const stored = this.storedSpec(name);
-        if (!stored) throw new UnknownCollectionError(name);
-        if (this.selectDeferred.get(name)) this.buildDeferred(stored);
-        return stored;
-      })
-      .immediate();
+    const spec = await this.waiting(() =>
+      this.db
+        .transaction(() => {
+          const stored = this.storedSpec(name);
+          if (!stored) throw new UnknownCollectionError(name);
+          if (this.selectDeferred.get(name)) this.buildDeferred(stored);
+          return stored;
+        })
+        .immediate(),
+    );
     this.collections.set(name, new SqliteCollection(this.db, spec));
   }
 
   async dropCollection(name: string): Promise<void> {
     assertCollectionName(name);
-    this.db
-      .transaction(() => {
-        if (!this.storedSpec(name)) return;
-        uninstallCollection(this.db, name);
-        this.deleteSpec.run(name);
-        this.removeDeferred.run(name);
-      })
-      .immediate();
+    await this.waiting(() =>
+      this.db
+        .transaction(() => {
+          if (!this.storedSpec(name)) return;
+          uninstallCollection(this.db, name);
+          this.deleteSpec.run(name);
+          this.removeDeferred.run(name);
+        })
+        .immediate(),
+    );
     this.collections.delete(name);
     this.statements.clear();
   }
@@ -246,7 +258,7 @@ export class SqliteReadStore implements ReadStore {
       throw new Error('A checkpoint needs a string name and a string position');
     }
     // IMMEDIATE takes the write lock up front, so the fence check and the writes see one state.
-    this.commitInTransaction.immediate(writes, checkpoint, fence);
+    await this.waiting(() => this.commitInTransaction.immediate(writes, checkpoint, fence));
   }
 
   async checkpoint(name: string): Promise<string | undefined> {
@@ -254,7 +266,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async deleteCheckpoint(name: string): Promise<void> {
-    this.removeCheckpoint.run(name);
+    await this.waiting(() => this.removeCheckpoint.run(name));
   }
 
   /**
@@ -357,11 +369,11 @@ export class SqliteReadStore implements ReadStore {
     ttlMs: number,
     now: Date,
   ): Promise<Lease | undefined> {
-    return this.leases.acquire(name, holder, ttlMs, now);
+    return this.waiting(() => this.leases.acquire(name, holder, ttlMs, now));
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    this.leases.releaseIfHeldBy(name, holder);
+    await this.waiting(() => this.leases.releaseIfHeldBy(name, holder));
   }
 
   /**
@@ -379,9 +391,15 @@ export class SqliteReadStore implements ReadStore {
       const target = this.collection(row.name);
       // A collection still being built has no text index yet; it is built from erased values.
       if ((spec.textFields ?? []).length === 0 || target.deferred) continue;
-      this.db.prepare(`INSERT INTO ${target.fts} (${target.fts}) VALUES ('optimize')`).run();
+      await this.waiting(() =>
+        this.db.prepare(`INSERT INTO ${target.fts} (${target.fts}) VALUES ('optimize')`).run(),
+      );
     }
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    await this.waiting(() => {
+      // A checkpoint kept from finishing by another connection reports busy rather than failing.
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+      if (result.busy) throw new Database.SqliteError('The WAL is still in use', 'SQLITE_BUSY');
+    });
   }
 
   async ping(): Promise<void> {
@@ -390,6 +408,10 @@ export class SqliteReadStore implements ReadStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  private waiting<T>(work: () => T): Promise<T> {
+    return waitingForLock(work, this.busyTimeoutMs);
   }
 
   private apply(write: ReadWrite): void {

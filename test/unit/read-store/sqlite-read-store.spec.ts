@@ -106,6 +106,64 @@ describe('SQLite read store', () => {
     await reopened.close();
   });
 
+  describe("while another connection holds the write lock (a build worker's commit)", () => {
+    /** A second connection to the file, inside a write transaction until released. */
+    const holdWriteLock = () => {
+      const other = new Database(file);
+      other.exec('BEGIN IMMEDIATE');
+      return () => {
+        other.exec('COMMIT');
+        other.close();
+      };
+    };
+
+    it('a commit waits with the event loop free, then writes once the lock is released', async () => {
+      const store = SqliteReadStore.open({ file });
+      await store.ensureCollection({ name: 'accounts' });
+      const release = holdWriteLock();
+      let turns = 0;
+      const ticker = setInterval(() => (turns += 1), 10);
+      const released = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          release();
+          resolve();
+        }, 300),
+      );
+      const started = Date.now();
+      await store.commit([{ kind: 'put', collection: 'accounts', document: { id: 'a1' } }], {
+        checkpoint: { name: 'accounts@g1', position: '7' },
+      });
+      clearInterval(ticker);
+      await released;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      // SQLite's own busy wait would have blocked the thread for the whole 300 ms: no turns.
+      expect(turns).toBeGreaterThanOrEqual(10);
+      expect(await store.get('accounts', 'a1')).toEqual({ id: 'a1' });
+      expect(await store.checkpoint('accounts@g1')).toBe('7');
+      await store.close();
+    });
+
+    it('past its busy timeout, a commit fails with SQLITE_BUSY and writes nothing', async () => {
+      const store = SqliteReadStore.open({ file, busyTimeoutMs: 100 });
+      await store.ensureCollection({ name: 'accounts' });
+      const release = holdWriteLock();
+      try {
+        await expect(
+          store.commit([{ kind: 'put', collection: 'accounts', document: { id: 'a1' } }], {
+            checkpoint: { name: 'accounts@g1', position: '7' },
+          }),
+        ).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      } finally {
+        release();
+      }
+      expect(await store.get('accounts', 'a1')).toBeUndefined();
+      expect(await store.checkpoint('accounts@g1')).toBeUndefined();
+      // Leases wait the same way, and work again once the lock is free.
+      expect(await store.acquireLease('l', 'me', 1000, new Date(0))).toMatchObject({ token: 1 });
+      await store.close();
+    });
+  });
+
   it('finds Chinese and Japanese words anywhere in a run of characters', async () => {
     const store = SqliteReadStore.open({ file: ':memory:' });
     await store.ensureCollection({ name: 'accounts', textFields: ['name'] });
