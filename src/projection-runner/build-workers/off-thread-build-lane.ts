@@ -29,8 +29,35 @@ export class OffThreadBuildLane extends ProjectionLane {
   }
 
   protected override async run(): Promise<void> {
-    if (!this.builtOffThread && !(await this.buildOffThread())) return;
+    if (!this.builtOffThread && !((await this.leaseIsOurs()) && (await this.buildOffThread()))) {
+      return;
+    }
     await super.run();
+  }
+
+  /**
+   * With several instances, another one may hold this build: wait for its lease here, so a worker
+   * thread (and its connections) starts only on the instance that builds. The worker renews the
+   * lease under the same holder. False when stopped meanwhile.
+   */
+  private async leaseIsOurs(): Promise<boolean> {
+    const { store, holder, leaseTtlMs, clock, newEvents } = this.deps;
+    while (!this.stopping) {
+      try {
+        if (await store.acquireLease(this.leaseName, holder, leaseTtlMs, clock.now())) return true;
+      } catch {
+        // The store is unreachable: the build's own retries deal with that.
+        return true;
+      }
+      this.state = 'waiting_for_lease';
+      this.deps.onProgress();
+      // New events wake the wait (and so does stop()); only a stop cuts it short.
+      const retryAt = Date.now() + leaseTtlMs / 3;
+      while (!this.stopping && Date.now() < retryAt) {
+        await newEvents.wait(retryAt - Date.now(), newEvents.seen());
+      }
+    }
+    return false;
   }
 
   /** False when the lane must not go on: stopped, or failed on an event. */

@@ -77,6 +77,29 @@ describe('projection builds in worker threads', () => {
     expect(status).toMatchObject({ name: 'tally', role: 'live', state: 'live', thread: 'main' });
   });
 
+  it('while another instance holds the build, no worker starts here; once that lease is free, the build goes to one', async () => {
+    await history(fixture, 25);
+    const held = await fixture.store.acquireLease(
+      'projection:tally:g1',
+      'other',
+      60_000,
+      new Date(),
+    );
+    expect(held).toBeDefined();
+    await reopen(100);
+
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const [waiting] = (await fixture.runner.status()).projections;
+    expect(waiting).toMatchObject({ state: 'waiting_for_lease', thread: 'main' });
+    expect(startedInWorker()).toEqual([]);
+
+    await fixture.store.releaseLease('projection:tally:g1', 'other');
+    const head = (await fixture.events.headPosition())!;
+    expect(await fixture.runner.waitFor(head, 50_000)).toBe(true);
+    expect(startedInWorker()).toEqual([expect.objectContaining({ projections: ['tally'] })]);
+    expect(await counts(fixture)).toEqual(Array(STREAMS).fill(25));
+  });
+
   it('a build a few events behind stays on the main thread', async () => {
     await history(fixture, 2);
     await reopen(1000);
