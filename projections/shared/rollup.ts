@@ -18,7 +18,8 @@ export const ALL = 'all';
 
 /**
  * A rollup: counters per (dimension value, UTC month/day/hour), plus one fact per measurement
- * for the sub-hour edges of a period. `<name>` holds buckets, `<name>_facts` the facts.
+ * for the sub-hour edges of a period and for breakdowns within an owner or a team.
+ * `<name>` holds buckets, `<name>_facts` the facts.
  */
 export const rollupCollections = (name: string): ProjectionCollection[] => [
   {
@@ -28,8 +29,19 @@ export const rollupCollections = (name: string): ProjectionCollection[] => [
       ['dim', 'value', 'level', 'start'],
     ],
   },
-  { name: factsCollection(name), indexes: [['at']] },
+  {
+    name: factsCollection(name),
+    indexes: [['at'], ...FACT_SCOPES.map((dim) => [`dims.${dim}`, 'at'])],
+  },
 ];
+
+/**
+ * The report scopes whose facts are found by index too (a rep's own, a team's), so their reports
+ * can filter further and group by any dimension from that scope's facts: buckets keep one
+ * dimension each.
+ */
+export const FACT_SCOPES = ['owner', 'team'] as const;
+export type FactScope = (typeof FACT_SCOPES)[number];
 
 export const factsCollection = (name: string) => `${name}_facts`;
 

@@ -1,6 +1,7 @@
 import {
   ALL,
   Dimensions,
+  FACT_SCOPES,
   factsCollection,
   OwnerPairs,
   perOwnerDim,
@@ -23,6 +24,12 @@ export interface RollupQuery {
   groupBy?: ReportDimension;
   /** The dimensions this rollup files per owner besides the team (as given to addToRollup). */
   ownerPairs?: OwnerPairs;
+  /**
+   * Sum the facts of the scope `filter` names (an owner or a team; see FACT_SCOPES) instead of
+   * buckets: then `also` filters further and `groupBy` may be any dimension.
+   */
+  fromScopeFacts?: boolean;
+  also?: Array<{ dim: ReportDimension; value: string }>;
 }
 
 /** The filter is on a dimension filed per owner, and the groups are reps. */
@@ -44,6 +51,7 @@ export async function sumRollup(
   collection: string,
   query: RollupQuery,
 ): Promise<Map<string, Sums>> {
+  if (query.fromScopeFacts) return sumScopeFacts(store, collection, query);
   const perRep = perRepOf(query);
   if (query.filter && query.groupBy && query.filter.dim !== query.groupBy && !perRep) {
     throw new UnsupportedFilterError(query.filter.dim, query.groupBy);
@@ -82,6 +90,36 @@ export async function sumRollup(
       if (value === undefined) continue;
       addSums(totals, groupKey(query, value), fact.amounts as ReadDocument);
     }
+  }
+  return totals;
+}
+
+/**
+ * One owner's or one team's facts in [from, to), found by index and summed per group: the
+ * measurements of that scope in the period, never every fact.
+ */
+async function sumScopeFacts(
+  store: ReadStore,
+  collection: string,
+  query: RollupQuery,
+): Promise<Map<string, Sums>> {
+  const { filter, groupBy, also = [] } = query;
+  if (!filter || !(FACT_SCOPES as readonly string[]).includes(filter.dim)) {
+    throw new Error(`Facts are found by ${FACT_SCOPES.join(' or ')}, not by ${filter?.dim}`);
+  }
+  const facts = await store.find(factsCollection(collection), {
+    where: {
+      [`dims.${filter.dim}`]: filter.value,
+      at: { gte: query.from.toISOString(), lt: query.to.toISOString() },
+    },
+  });
+  const totals = new Map<string, Sums>();
+  for (const fact of facts) {
+    const dims = fact.dims as Dimensions;
+    if (!also.every(({ dim, value }) => dims[dim] === value)) continue;
+    const value = groupBy ? dims[groupBy] : ALL;
+    if (value === undefined) continue;
+    addSums(totals, value, fact.amounts as ReadDocument);
   }
   return totals;
 }

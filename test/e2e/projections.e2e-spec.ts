@@ -78,6 +78,18 @@ describe('read models through HTTP', () => {
     const unsupported = await manager.get('/api/reports/stage-conversion?country=DE&groupBy=owner');
     expect(unsupported.status).toBe(400);
     expect(unsupported.body.code).toBe('report.filter_combination_unsupported');
+
+    // A rep's own figures break down by any dimension (from the rep's own facts).
+    const mine = await rep.get(
+      '/api/reports/stage-conversion?from=2020-01-01&to=2100-01-01&groupBy=channel&country=DE',
+    );
+    expect(mine.status).toBe(200);
+    expect(mine.body.groups).toEqual([
+      expect.objectContaining({ group: 'trade_show', opened: expect.any(Number) }),
+    ]);
+    const channels = await rep.get('/api/reports/channels?from=2020-01-01&to=2100-01-01');
+    expect(channels.status).toBe(200);
+    expect(channels.body.groupBy).toBe('channel');
   });
 
   it('shows every projection with its checkpoint and lag to operations', async () => {

@@ -318,6 +318,36 @@ describe('dwell time', () => {
     expect(Object.keys(closed(monthly, '2026-02'))).toHaveLength(4);
   });
 
+  it('breaks a rep’s dwell down by channel, and a team’s within a country, from the scope’s facts', async () => {
+    const mine = await run(JAN_FEB, { owner: 'bob' }, 'channel');
+    // bob closed d2's initial_contact (trade_show, 01-08 → 01-12) and d5's (website_form,
+    // 01-20 → 01-22); d4's closed after its handover to carol. d2's sample closed on 02-20 after
+    // 33 days (its lost stay taken back); d5's negotiation closed by its loss after 3 days.
+    expect(closed(mine, 'trade_show')).toMatchObject({
+      initial_contact: [1, 4 * DAY, 4 * DAY, 4 * DAY, 4 * DAY],
+      sample: [1, 33 * DAY, 33 * DAY, 33 * DAY, 33 * DAY],
+    });
+    expect(closed(mine, 'website_form')).toMatchObject({
+      initial_contact: [1, 2 * DAY, 2 * DAY, 2 * DAY, 2 * DAY],
+      negotiation: [1, 3 * DAY, 3 * DAY, 3 * DAY, 3 * DAY],
+    });
+    // Now: bob's only open deal is d2, in negotiation since 02-20 09:00.
+    const sinceFeb20 = 8 * DAY + 15 * HOUR;
+    expect(inStage(mine, 'trade_show').negotiation).toEqual([1, 0, 1, 0, 0, sinceFeb20]);
+    expect(inStage(mine, 'website_form')).toEqual({});
+
+    // Team south within AE: d2's sample closed there; now d2 in negotiation (d8, d10 are DE).
+    const southAe = await run(JAN_FEB, { team: 'south', country: 'AE' });
+    expect(closed(southAe)).toMatchObject({
+      sample: [1, 33 * DAY, 33 * DAY, 33 * DAY, 33 * DAY],
+    });
+    expect(closed(southAe).initial_contact?.[0] ?? 0).toBe(0);
+    expect(inStage(southAe)).toMatchObject({
+      initial_contact: [0, 0, 0, 0, 0, null],
+      negotiation: [1, 0, 1, 0, 0, sinceFeb20],
+    });
+  });
+
   it('counts each group now as filtering on it does, from counts kept per dimension value', async () => {
     const stays = await model.find('open_stays');
     const counts = await model.find('open_counts');

@@ -452,6 +452,38 @@ describe('rep performance: a rep who changes team takes their open deals along',
       expect(south).toEqual([
         expect.objectContaining({ owner: 'u3', averageOpenDeals: 0.8333, followUpDensity: 0.28 }),
       ]);
+      // u3's own figures by team, from u3's facts: the deals follow u3 to south at the move.
+      const u3ByTeam = await repPerformance(
+        model.store,
+        model.name,
+        MARCH,
+        selectionOf({ owner: 'u3' }, 'team'),
+      );
+      expect(u3ByTeam).toEqual([
+        expect.objectContaining({
+          team: 'north',
+          activities: 1,
+          averageOpenDeals: 0.5,
+          followUpDensity: 0.4667,
+        }),
+        expect.objectContaining({
+          team: 'south',
+          activities: 1,
+          averageOpenDeals: 0.8333,
+          followUpDensity: 0.28,
+        }),
+      ]);
+      // Open-deal time is kept per owner and team only: within a channel it is not known.
+      const [perChannel] = await repPerformance(
+        model.store,
+        model.name,
+        MARCH,
+        selectionOf({ owner: 'u3', team: 'south' }, 'channel'),
+      );
+      expect(perChannel ?? { averageOpenDeals: null }).toMatchObject({
+        averageOpenDeals: null,
+        followUpDensity: null,
+      });
     } finally {
       await model.close();
     }

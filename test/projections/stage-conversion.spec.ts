@@ -239,6 +239,48 @@ describe('stage conversion', () => {
     ]);
   });
 
+  it('breaks a rep’s own figures down by channel, and a team’s by channel within a country', async () => {
+    // bob opened d2 (trade_show, AE), d4 and d5 (website_form, DE); d4 was won.
+    const mine = await run(JAN_FEB, { owner: 'bob' }, 'channel');
+    expect(mine.groups).toEqual([
+      { group: 'trade_show', opened: 1, won: 0, wonRate: 0 },
+      { group: 'website_form', opened: 2, won: 1, wonRate: 0.5 },
+    ]);
+    // d2: I → S → (lost, reopened) → N. d4: I → P → I → won. d5: I → N → lost.
+    expect(byStage(mine, 'trade_show')).toMatchObject({
+      initial_contact: [1, 1, 1],
+      sample: [1, 1, 1],
+      negotiation: [1, 0, 0],
+    });
+    expect(byStage(mine, 'website_form')).toMatchObject({
+      initial_contact: [2, 2, 1],
+      proposal: [1, 1, 1],
+      negotiation: [1, 0, 0],
+    });
+    // A rep asking for a breakdown gets their own, the same figures.
+    const repScope = scopeFilters(
+      { kind: 'session', tokenId: 't', userId: 'bob', role: 'rep', teamId: 'south' } as Principal,
+      {},
+    );
+    expect((await run(JAN_FEB, repScope, 'channel')).groups).toEqual(mine.groups);
+    // Team north at opening: d1 (alice), d2, d4, d5 (bob, before his move); DE: d1, d4, d5.
+    const north = await run(JAN_FEB, { team: 'north', country: 'DE' }, 'channel');
+    expect(north.groups).toEqual([{ group: 'website_form', opened: 3, won: 2, wonRate: 0.6667 }]);
+    // By calendar month within the rep: d2, d5 in January, d4 in February.
+    const months = await run(JAN_FEB, { owner: 'bob', channel: 'website_form' }, 'month');
+    expect(months.groups.map((g) => [g.group, g.opened, g.won])).toEqual([
+      ['2026-01', 1, 0],
+      ['2026-02', 1, 1],
+    ]);
+    // The period is exact to the millisecond: from 01-08 09:00:00.001, d2 (opened at 09:00) is out.
+    const later = await run(
+      period('2026-01-08T09:00:00.001Z', '2026-03-01T00:00:00Z'),
+      { owner: 'bob' },
+      'channel',
+    );
+    expect(later.groups.map((g) => [g.group, g.opened])).toEqual([['website_form', 2]]);
+  });
+
   it('answers sub-hour edges from the facts: a period starting at 09:00:00.001 leaves out the deal opened at 09:00', async () => {
     // [2026-01-05 09:00:00.001, 2026-01-15 09:00:00.001): d1 is out (opened exactly at 09:00:00.000),
     // d2 is in, d3 (opened 01-15 09:00:00.000) is in.
@@ -345,20 +387,33 @@ describe('report scope and filter combinations', () => {
     expect(() => selectionOf({ channel: 'alibaba', country: 'DE' })).toThrow(
       expect.objectContaining({ code: 'report.filter_combination_unsupported', field: 'country' }),
     );
-    expect(() => selectionOf({ team: 'north', owner: 'bob' }, 'channel')).toThrow(
+    expect(() => selectionOf({ channel: 'alibaba' }, 'owner')).toThrow(
       expect.objectContaining({ code: 'report.filter_combination_unsupported', field: 'groupBy' }),
     );
+  });
+
+  it('within an owner or a team, takes further filters and any grouping from the scope’s facts', () => {
+    expect(selectionOf({ team: 'north', owner: 'bob' }, 'channel')).toEqual({
+      filter: { dim: 'owner', value: 'bob' },
+      also: [{ dim: 'team', value: 'north' }],
+      groupBy: 'channel',
+      fromScopeFacts: true,
+    });
+    expect(selectionOf({ team: 'north', country: 'DE' }, 'month')).toEqual({
+      filter: { dim: 'team', value: 'north' },
+      also: [{ dim: 'country', value: 'DE' }],
+      time: 'month',
+      fromScopeFacts: true,
+    });
   });
 
   it('maps a filter and a grouping by another dimension to the same 400 code', async () => {
     const model = await project(stageConversionProjection, EVENTS);
     await expect(
-      stageConversion(
-        model.store,
-        model.name,
-        JAN_FEB,
-        selectionOf({ channel: 'alibaba' }, 'owner'),
-      ),
+      stageConversion(model.store, model.name, JAN_FEB, {
+        filter: { dim: 'channel', value: 'alibaba' },
+        groupBy: 'owner',
+      }),
     ).rejects.toMatchObject({ code: 'report.filter_combination_unsupported', field: 'groupBy' });
     await model.close();
   });

@@ -1,5 +1,5 @@
 import { DomainError } from '../../../domain/shared/domain-error';
-import type { OwnerPairs, ReportDimension } from '../../../projections/shared/rollup';
+import { FACT_SCOPES, OwnerPairs, ReportDimension } from '../../../projections/shared/rollup';
 import type { Principal } from '../../identity/identity-events';
 import type { ReadStore } from '../../read-store/read-store.port';
 import { calendarGroups, ReportPeriod } from '../report-period';
@@ -13,6 +13,8 @@ export type CollectionNames = (logical: string) => string;
  * What a rollup report sums: at most one dimension filter (rollup buckets keep one dimension
  * each), grouped by a dimension and/or split by calendar periods. `pick` serves "one rep within a
  * team": the team filter grouped by owner, keeping that owner's group only (named `pickAs`).
+ * Within an owner or a team (`fromScopeFacts`: `filter` is that scope), the sums come from the
+ * scope's facts, and `also` filters further by any dimension.
  */
 export interface Selection {
   filter?: { dim: ReportDimension; value: string };
@@ -22,6 +24,8 @@ export interface Selection {
   pickAs?: string;
   /** The dimensions the rollup files per owner besides the team (see OwnerPairs). */
   ownerPairs?: OwnerPairs;
+  fromScopeFacts?: boolean;
+  also?: Array<{ dim: ReportDimension; value: string }>;
 }
 
 const TIME_GROUPINGS = new Set<ReportGrouping>(['day', 'week', 'month']);
@@ -61,9 +65,11 @@ export function scopeFilters(
 }
 
 /**
- * The one filter a rollup can apply, or a 400 naming the combination it cannot. An owner beside
- * the team, or beside a dimension the rollup files per owner (`ownerPairs`), is that dimension's
- * filter grouped by owner, keeping the one rep.
+ * How a rollup answers these filters and this grouping. Buckets answer no filter, one filter
+ * grouped by nothing, by itself or (for the team and `ownerPairs`) by owner, and an owner beside
+ * the team or an `ownerPairs` dimension (that dimension grouped by owner, keeping the one rep).
+ * Anything else within an owner or a team comes from that scope's facts. Else a 400 naming the
+ * combination.
  */
 export function selectionOf(
   filters: DimensionFilters,
@@ -76,42 +82,53 @@ export function selectionOf(
   const given = (Object.entries(filters) as Array<[ReportDimension, string]>).filter(
     ([, value]) => value !== undefined,
   );
+  const rest = {
+    ...(groupBy ? { groupBy } : {}),
+    ...(time ? { time } : {}),
+    ...(ownerPairs.length > 0 ? { ownerPairs } : {}),
+  };
   const paired =
     filters.owner === undefined
       ? undefined
       : (['team' as const, ...ownerPairs] as ReportDimension[]).find(
           (dim) => filters[dim] !== undefined,
         );
-  const pairs = ownerPairs.length > 0 ? { ownerPairs } : {};
-  if (paired !== undefined) {
-    if (given.length > 2 || (groupBy !== undefined && groupBy !== 'owner')) {
-      throw filterCombinationError(
-        'groupBy',
-        `With both ${paired} and owner, a report can neither take another filter nor group by anything but owner`,
-      );
-    }
+  if (paired !== undefined && given.length === 2 && (!groupBy || groupBy === 'owner')) {
     return {
+      ...rest,
       filter: { dim: paired, value: filters[paired]! },
       groupBy: 'owner',
       pick: filters.owner,
       pickAs: groupBy === 'owner' ? filters.owner : ALL_GROUP,
-      ...(time ? { time } : {}),
-      ...pairs,
+    };
+  }
+  if (given.length === 0) return rest;
+  const [dim, value] = given[0];
+  const perRep = groupBy === 'owner' && (dim === 'team' || ownerPairs.includes(dim));
+  if (given.length === 1 && (!groupBy || groupBy === dim || perRep)) {
+    return { ...rest, filter: { dim, value } };
+  }
+  const scope = FACT_SCOPES.find((candidate) => filters[candidate] !== undefined);
+  if (scope !== undefined) {
+    return {
+      ...rest,
+      filter: { dim: scope, value: filters[scope]! },
+      fromScopeFacts: true,
+      also: given
+        .filter(([other]) => other !== scope)
+        .map(([other, otherValue]) => ({ dim: other, value: otherValue })),
     };
   }
   if (given.length > 1) {
     throw filterCombinationError(
       given[1][0],
-      `A report filters by one dimension at a time (got ${given.map(([dim]) => dim).join(' and ')})`,
+      `A report filters by one dimension at a time unless one of them is owner or team (got ${given.map(([d]) => d).join(' and ')})`,
     );
   }
-  const filter = given[0] ? { dim: given[0][0], value: given[0][1] } : undefined;
-  return {
-    ...(filter ? { filter } : {}),
-    ...(groupBy ? { groupBy } : {}),
-    ...(time ? { time } : {}),
-    ...pairs,
-  };
+  throw filterCombinationError(
+    'groupBy',
+    `A report can filter by ${dim} or group by ${groupBy}, not both at once, unless the filter is owner or team`,
+  );
 }
 
 /**
@@ -169,6 +186,8 @@ export async function sumSelected(
       filter: selection.filter,
       groupBy: selection.groupBy,
       ownerPairs: selection.ownerPairs,
+      fromScopeFacts: selection.fromScopeFacts,
+      also: selection.also,
     });
     if (selection.pick === undefined) return sums;
     const picked = sums.get(selection.pick);

@@ -124,7 +124,8 @@ export function closedFigures(values: Array<[number, number]>, totalSeconds: num
 /**
  * The exact values of the asked bins, per group of the selection (keyed as sumSelected keys its
  * groups) and stage, over [from, to): month and day runs from the value documents of each group,
- * hour runs and sub-hour edges from the measurement facts.
+ * hour runs and sub-hour edges from the measurement facts; within an owner or a team, all of it
+ * from that scope's facts.
  */
 export async function exactValues(
   store: ReadStore,
@@ -153,8 +154,12 @@ export async function exactValues(
     return filter ? filter.value : ALL;
   };
   const parts = splitPeriod(from, to);
-  const factRanges = [...parts.edges];
-  for (const run of parts.runs) {
+  // Within an owner or a team, everything comes from that scope's facts (see sumScopeFacts).
+  const scoped = selection.fromScopeFacts === true;
+  const factRanges = scoped
+    ? [{ from: from.toISOString(), to: to.toISOString() }]
+    : [...parts.edges];
+  for (const run of scoped ? [] : parts.runs) {
     if (run.level === 'hour') {
       factRanges.push({ from: run.fromStart, to: run.toStart });
       continue;
@@ -199,13 +204,17 @@ export async function exactValues(
   }
   for (const range of factRanges) {
     const facts = await store.find(names(factsCollection(DWELL)), {
-      where: { at: { gte: range.from, lt: range.to } },
+      where: {
+        ...(scoped ? { [`dims.${filter!.dim}`]: filter!.value } : {}),
+        at: { gte: range.from, lt: range.to },
+      },
     });
     for (const fact of facts as Array<
       ReadDocument & { stage: string; seconds: number; bin: number }
     >) {
       const dims = fact.dims as Dimensions;
       if (filter && dims[filter.dim] !== filter.value) continue;
+      if (!(selection.also ?? []).every(({ dim, value }) => dims[dim] === value)) continue;
       let group = groupBy ? dims[groupBy] : ALL;
       if (group === undefined) continue;
       if (selection.pick !== undefined) {

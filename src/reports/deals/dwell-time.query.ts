@@ -171,8 +171,8 @@ async function closedDwells(
  * Deals in each stage now, per group, by age. Ungrouped (or split by calendar period, which the
  * "now" part ignores): index range counts per stage and age bucket, and the oldest entry, reading
  * no documents. Grouped by a dimension: the same per group that `open_counts` lists; with a
- * dimension filter as well, the open stays of each stage, grouped in memory (bounded by the open
- * deals in the stage that pass the filter).
+ * dimension filter as well, or filters beside an owner or a team, the open stays of each stage
+ * that pass the indexed filter, filtered and grouped in memory.
  */
 async function inStageNow(
   store: ReadStore,
@@ -189,6 +189,7 @@ async function inStageNow(
   } else if (selection.filter) {
     base[selection.filter.dim] = selection.filter.value;
   }
+  const also = selection.also ?? [];
   const result = new Map<string, Map<string, Ages>>();
   const grouped = selection.groupBy !== undefined && selection.pick === undefined;
   if (grouped && Object.keys(base).length === 0) {
@@ -201,11 +202,12 @@ async function inStageNow(
   if (!grouped) result.set(selection.pickAs ?? ALL_GROUP, new Map());
   for (const stage of stages) {
     const where = { ...base, stage: stage.key };
-    if (grouped) {
+    if (grouped || also.length > 0) {
       const stays = await store.find(collection, { where });
       const oldest = new Map<string, string>();
       for (const stay of stays) {
-        const group = stay[selection.groupBy!] as string | null;
+        if (!also.every(({ dim, value }) => stay[dim] === value)) continue;
+        const group = (grouped ? stay[selection.groupBy!] : ALL_GROUP) as string | null;
         if (group === null || group === undefined) continue;
         const perStage = result.get(group) ?? new Map<string, Ages>();
         const ages = perStage.get(stage.key) ?? emptyAges();

@@ -104,9 +104,10 @@ export class LeadReportsController {
       'are counted for that cohort whenever they happen. Owner and team: the lead’s first owner. ' +
       'Cost: the channel-costs policy, each month (in tz) prorated by the days of it the period ' +
       'covers, in minor units of its currency; known per channel (groupBy=channel, channel=, or the ' +
-      'total without filters), null otherwise. Default groupBy channel (none when a filter, such as ' +
-      'a rep’s own scope, rules it out). Periods are half-open [from, to); one dimension ' +
-      'filter, groupBy the same dimension, team with groupBy owner, or day/week/month.',
+      'total without filters), null otherwise. Default groupBy channel (none when a filter other ' +
+      'than owner or team rules it out). Periods are half-open [from, to); one dimension filter ' +
+      'grouped by that dimension, team with groupBy owner, or day/week/month; with an owner or a ' +
+      'team filter, any further filters and any grouping.',
   })
   async channels(
     @Query() query: ReportQueryDto,

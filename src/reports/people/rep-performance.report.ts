@@ -126,7 +126,8 @@ async function openDealSeconds(
 ): Promise<Map<string, number> | undefined> {
   if (
     !OPEN_DEAL_DIMS.includes(selection.groupBy) ||
-    !OPEN_DEAL_DIMS.includes(selection.filter?.dim)
+    !OPEN_DEAL_DIMS.includes(selection.filter?.dim) ||
+    (selection.also ?? []).some(({ dim }) => !OPEN_DEAL_DIMS.includes(dim))
   ) {
     return undefined;
   }
