@@ -81,7 +81,8 @@ function replace(view: ProjectionView, before: Fact | null, after: Fact | null):
 
 export const channelQualityProjection: Projection = {
   name: CHANNEL_QUALITY,
-  version: 1,
+  // 2: month and day buckets within each owner and team (scope breakdowns).
+  version: 2,
   collections: [
     ...MEMBERSHIP_COLLECTIONS,
     { name: LEADS },

@@ -116,8 +116,8 @@ interface DwellDeal {
 
 export const dwellTimeProjection: Projection = {
   name: 'dwell-time',
-  // 3: open_counts.
-  version: 3,
+  // 3: open_counts. 4: month and day buckets and values within each owner and team.
+  version: 4,
   collections: [
     ...rollupCollections(DWELL),
     dwellValuesCollection,

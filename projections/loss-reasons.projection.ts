@@ -57,7 +57,8 @@ interface LossDeal {
 
 export const lossReasonsProjection: Projection = {
   name: 'loss-reasons',
-  version: 1,
+  // 2: month and day buckets within each owner and team (scope breakdowns).
+  version: 2,
   collections: [...rollupCollections(LOSSES), { name: LOSS_DEALS }, ...CONTEXT_COLLECTIONS],
   eventTypes: [
     'DealOpened',

@@ -183,7 +183,8 @@ function recordDims(
 
 export const repPerformanceProjection: Projection = {
   name: REP_PERFORMANCE,
-  version: 1,
+  // 2: month and day buckets within each owner and team (scope breakdowns).
+  version: 2,
   collections: [
     ...MEMBERSHIP_COLLECTIONS,
     POLICY_COLLECTION,

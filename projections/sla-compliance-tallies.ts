@@ -72,12 +72,12 @@ export function tallyRun(view: ProjectionView, before: SlaRunFact | undefined, r
         wasDims,
         was,
         before.id,
-        SLA_OWNER_PAIRS,
+        { ownerPairs: SLA_OWNER_PAIRS },
       );
-      addToRollup(view, SLA_TALLIES, run.startedAt, dims, amounts, run.id, SLA_OWNER_PAIRS);
+      addToRollup(view, SLA_TALLIES, run.startedAt, dims, amounts, run.id, { ownerPairs: SLA_OWNER_PAIRS });
     }
   } else {
-    addToRollup(view, SLA_TALLIES, run.startedAt, dims, amounts, run.id, SLA_OWNER_PAIRS);
+    addToRollup(view, SLA_TALLIES, run.startedAt, dims, amounts, run.id, { ownerPairs: SLA_OWNER_PAIRS });
   }
   // Rungs only ever join a run; each counts once, under the run's start.
   for (let index = before?.rungs.length ?? 0; index < run.rungs.length; index++) {
@@ -89,7 +89,7 @@ export function tallyRun(view: ProjectionView, before: SlaRunFact | undefined, r
       rungDimensions(run, rung),
       { [distributionKey(rungPrefix(run.clock, rung.result), rung.level)]: 1 },
       `${run.id}|rung|${index}`,
-      SLA_OWNER_PAIRS,
+      { ownerPairs: SLA_OWNER_PAIRS },
     );
   }
 }

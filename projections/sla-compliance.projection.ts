@@ -127,7 +127,8 @@ function caseFor(event: RecordedEvent): SlaCaseDocument {
 
 export const slaComplianceProjection: Projection = {
   name: SLA_COMPLIANCE,
-  version: 3,
+  // 4: month and day buckets within each owner and team (scope breakdowns).
+  version: 4,
   collections: [
     {
       name: SLA_RUNS,

@@ -42,7 +42,8 @@ interface CohortDeal {
 
 export const stageConversionProjection: Projection = {
   name: 'stage-conversion',
-  version: 1,
+  // 2: month and day buckets within each owner and team (scope breakdowns).
+  version: 2,
   collections: [...rollupCollections(COHORT), { name: CONVERSION_DEALS }, ...CONTEXT_COLLECTIONS],
   eventTypes: ['DealOpened', 'DealStageChanged', 'DealWon', ...CONTEXT_EVENT_TYPES],
   reads: (event) =>

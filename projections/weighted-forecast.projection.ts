@@ -703,7 +703,10 @@ export const weightedForecastProjection: Projection = {
       applyMembership(event, view, acc);
     else if (event.streamName.startsWith('deal-')) applyDealEvent(event, view, acc);
     acc.drain().forEach((delta, n) => {
-      addToRollup(view, CHANGES, delta.at, delta.dims, delta.amounts, `${event.id}|${n}`);
+      // The forecast keeps one filter (see checkForecastSelection): no breakdowns within a scope.
+      addToRollup(view, CHANGES, delta.at, delta.dims, delta.amounts, `${event.id}|${n}`, {
+        scopeBreakdowns: false,
+      });
       addToTotals(view, delta.dims, delta.amounts);
     });
   },

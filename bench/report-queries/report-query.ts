@@ -130,7 +130,7 @@ export const drawing = { prepare: async (ctx: QueryContext) => void (await draw(
 
 /** Filters and a grouping as a caller passes them: none on run 0, then one of each kind. */
 export function askedFor(i: number): { filters: DimensionFilters; grouping?: ReportGrouping } {
-  const { teams } = drawnValues();
+  const { teams, owners } = drawnValues();
   const asks: Array<{ filters: DimensionFilters; grouping?: ReportGrouping }> = [
     { filters: {} },
     { filters: {}, grouping: 'channel' },
@@ -139,8 +139,16 @@ export function askedFor(i: number): { filters: DimensionFilters; grouping?: Rep
     { filters: {}, grouping: 'month' },
     { filters: {}, grouping: 'region' },
     ...(teams.length > 0
-      ? [{ filters: { team: pick(teams, i) }, grouping: 'owner' as const }]
+      ? [
+          { filters: { team: pick(teams, i) }, grouping: 'owner' as const },
+          // Within a team or a rep: from that scope's facts.
+          {
+            filters: { team: pick(teams, i), country: pick(COUNTRIES, i) },
+            grouping: 'channel' as const,
+          },
+        ]
       : []),
+    { filters: { owner: pick(owners, i) }, grouping: 'channel' },
   ];
   return pick(asks, i);
 }

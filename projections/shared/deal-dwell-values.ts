@@ -1,6 +1,6 @@
 import type { ProjectionCollection, ProjectionView } from '../projection';
 import { BucketLevel, bucketStart } from './time-buckets';
-import { dimensionKeys, Dimensions } from './rollup';
+import { dimensionKeys, Dimensions, scopeKeys } from './rollup';
 
 /**
  * Exact dwell distributions without reading every value of a period. A dwell (whole seconds) falls
@@ -46,7 +46,8 @@ export function fileDwellValue(
 ): void {
   const when = new Date(at);
   const bin = dwellBin(seconds);
-  const keys = dimensionKeys(dims);
+  // VALUE_LEVELS are the rollups' SCOPE_LEVELS: the values within a rep or a team are kept too.
+  const keys = [...dimensionKeys(dims), ...scopeKeys(dims)];
   const amounts = { [valueKey(seconds)]: delta };
   for (const level of VALUE_LEVELS) {
     const start = bucketStart(level, when);

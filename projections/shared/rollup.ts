@@ -1,5 +1,5 @@
 import type { ProjectionCollection, ProjectionView } from '../projection';
-import { BUCKET_LEVELS, bucketStart } from './time-buckets';
+import { BUCKET_LEVELS, BucketLevel, bucketStart } from './time-buckets';
 
 /** The dimensions every report filters and groups by (DESIGN.md, "Report definitions"). */
 export const REPORT_DIMENSIONS = [
@@ -18,8 +18,7 @@ export const ALL = 'all';
 
 /**
  * A rollup: counters per (dimension value, UTC month/day/hour), plus one fact per measurement
- * for the sub-hour edges of a period and for breakdowns within an owner or a team.
- * `<name>` holds buckets, `<name>_facts` the facts.
+ * for the sub-hour edges of a period. `<name>` holds buckets, `<name>_facts` the facts.
  */
 export const rollupCollections = (name: string): ProjectionCollection[] => [
   {
@@ -31,17 +30,61 @@ export const rollupCollections = (name: string): ProjectionCollection[] => [
   },
   {
     name: factsCollection(name),
-    indexes: [['at'], ...FACT_SCOPES.map((dim) => [`dims.${dim}`, 'at'])],
+    indexes: [['at'], ...REPORT_SCOPES.map((scope) => [`dims.${scope}`, 'at'])],
   },
 ];
 
 /**
- * The report scopes whose facts are found by index too (a rep's own, a team's), so their reports
- * can filter further and group by any dimension from that scope's facts: buckets keep one
- * dimension each.
+ * The scopes reps and team leads see reports in. Within one owner or one team, a rollup also keeps
+ * the figures per value of the other dimensions (a rep's by channel, a team's by country), as
+ * month and day buckets of dimension `<scope>=<id>.<dim>`; the hours and sub-hour edges of a period
+ * come from that scope's facts, which are indexed by `dims.<scope>` and time for it.
  */
-export const FACT_SCOPES = ['owner', 'team'] as const;
-export type FactScope = (typeof FACT_SCOPES)[number];
+export const REPORT_SCOPES = ['owner', 'team'] as const;
+export type ReportScope = (typeof REPORT_SCOPES)[number];
+
+export const SCOPE_LEVELS: readonly BucketLevel[] = ['month', 'day'];
+
+/** The dimensions kept within each scope (a team per owner is the `team.owner` dimension). */
+export const SCOPE_BREAKDOWNS: Record<ReportScope, readonly ReportDimension[]> = {
+  owner: ['channel', 'country', 'region', 'productLine', 'team'],
+  team: ['channel', 'country', 'region', 'productLine'],
+};
+
+export const scopedDim = (scope: ReportScope, id: string, dim: ReportDimension): string =>
+  `${scope}=${id}.${dim}`;
+
+/** The scope breakdowns a measurement is filed under, at SCOPE_LEVELS only. */
+export function scopeKeys(dims: Dimensions): Array<[string, string]> {
+  const keyed: Array<[string, string]> = [];
+  for (const scope of REPORT_SCOPES) {
+    const id = dims[scope];
+    if (id === undefined) continue;
+    for (const dim of SCOPE_BREAKDOWNS[scope]) {
+      const value = dims[dim];
+      if (value !== undefined) keyed.push([scopedDim(scope, id, dim), value]);
+    }
+  }
+  return keyed;
+}
+
+/** How a measurement is filed besides the population and each dimension's value. */
+export interface RollupFiling {
+  /** See OwnerPairs. */
+  ownerPairs?: OwnerPairs;
+  /** False for a rollup no report breaks down within a scope (the forecast's). */
+  scopeBreakdowns?: boolean;
+}
+
+/** Each level's bucket keys: every level has the dimension keys, months and days the scope's too. */
+function keysByLevel(
+  dims: Dimensions,
+  filing: RollupFiling,
+): Array<[BucketLevel, Array<[string, string]>]> {
+  const keys = dimensionKeys(dims, filing.ownerPairs);
+  const withScopes = filing.scopeBreakdowns === false ? keys : [...keys, ...scopeKeys(dims)];
+  return BUCKET_LEVELS.map((level) => [level, SCOPE_LEVELS.includes(level) ? withScopes : keys]);
+}
 
 export const factsCollection = (name: string) => `${name}_facts`;
 
@@ -56,12 +99,12 @@ export function addToRollup(
   dims: Dimensions,
   amounts: Record<string, number>,
   factId: string,
-  ownerPairs: OwnerPairs = [],
+  filing: RollupFiling = {},
 ): void {
   const when = new Date(at);
-  for (const level of BUCKET_LEVELS) {
+  for (const [level, keys] of keysByLevel(dims, filing)) {
     const start = bucketStart(level, when);
-    for (const [dim, value] of dimensionKeys(dims, ownerPairs)) {
+    for (const [dim, value] of keys) {
       view.increment(name, `${dim}|${value}|${level}|${start}`, amounts, {
         dim,
         value,
@@ -81,13 +124,13 @@ export function removeFromRollup(
   dims: Dimensions,
   amounts: Record<string, number>,
   factId: string,
-  ownerPairs: OwnerPairs = [],
+  filing: RollupFiling = {},
 ): void {
   const when = new Date(at);
   const negated = Object.fromEntries(Object.entries(amounts).map(([k, v]) => [k, -v]));
-  for (const level of BUCKET_LEVELS) {
+  for (const [level, keys] of keysByLevel(dims, filing)) {
     const start = bucketStart(level, when);
-    for (const [dim, value] of dimensionKeys(dims, ownerPairs)) {
+    for (const [dim, value] of keys) {
       view.increment(name, `${dim}|${value}|${level}|${start}`, negated, {
         dim,
         value,

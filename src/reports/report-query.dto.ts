@@ -72,6 +72,6 @@ export const REPORT_READERS = ['manager', 'analyst', 'team_lead', 'rep', 'operat
 /** The OpenAPI note every period report carries. */
 export const REPORT_PERIOD_NOTE =
   'Periods are half-open [from, to) in tz (UTC by default). One dimension filter, grouped by ' +
-  'that dimension, team with groupBy owner, or a calendar unit (day, week, month); with an owner ' +
-  'or a team filter, any further filters and any grouping. ' +
+  'that dimension, team with groupBy owner, or a calendar unit (day, week, month); within an ' +
+  'owner or a team, one more dimension as a filter, a grouping or both. ' +
   'A rep gets their own figures, a team lead their team’s. JSON, or CSV with format=csv or Accept: text/csv.';

@@ -1,11 +1,14 @@
 import {
   ALL,
   Dimensions,
-  FACT_SCOPES,
   factsCollection,
   OwnerPairs,
   perOwnerDim,
   ReportDimension,
+  ReportScope,
+  SCOPE_BREAKDOWNS,
+  SCOPE_LEVELS,
+  scopedDim,
   TEAM_OWNER,
   teamOwnerValue,
 } from '../../projections/shared/rollup';
@@ -25,11 +28,10 @@ export interface RollupQuery {
   /** The dimensions this rollup files per owner besides the team (as given to addToRollup). */
   ownerPairs?: OwnerPairs;
   /**
-   * Sum the facts of the scope `filter` names (an owner or a team; see FACT_SCOPES) instead of
-   * buckets: then `also` filters further and `groupBy` may be any dimension.
+   * Within one owner or one team: `filter` and `groupBy` then name one dimension the scope keeps
+   * figures by (SCOPE_BREAKDOWNS).
    */
-  fromScopeFacts?: boolean;
-  also?: Array<{ dim: ReportDimension; value: string }>;
+  within?: { dim: ReportScope; value: string };
 }
 
 /** The filter is on a dimension filed per owner, and the groups are reps. */
@@ -51,7 +53,7 @@ export async function sumRollup(
   collection: string,
   query: RollupQuery,
 ): Promise<Map<string, Sums>> {
-  if (query.fromScopeFacts) return sumScopeFacts(store, collection, query);
+  if (query.within) return sumWithin(store, collection, query, query.within);
   const perRep = perRepOf(query);
   if (query.filter && query.groupBy && query.filter.dim !== query.groupBy && !perRep) {
     throw new UnsupportedFilterError(query.filter.dim, query.groupBy);
@@ -95,31 +97,54 @@ export async function sumRollup(
 }
 
 /**
- * One owner's or one team's facts in [from, to), found by index and summed per group: the
- * measurements of that scope in the period, never every fact.
+ * Sums within one owner or one team: month and day runs from the scope's buckets of the filtered
+ * or grouped dimension, the hours and sub-hour edges from the scope's facts (found by index: at
+ * most a couple of days of one rep's or one team's measurements).
  */
-async function sumScopeFacts(
+async function sumWithin(
   store: ReadStore,
   collection: string,
   query: RollupQuery,
+  within: { dim: ReportScope; value: string },
 ): Promise<Map<string, Sums>> {
-  const { filter, groupBy, also = [] } = query;
-  if (!filter || !(FACT_SCOPES as readonly string[]).includes(filter.dim)) {
-    throw new Error(`Facts are found by ${FACT_SCOPES.join(' or ')}, not by ${filter?.dim}`);
+  const { filter, groupBy } = query;
+  const dim = groupBy ?? filter?.dim;
+  if (
+    dim === undefined ||
+    (filter && groupBy && filter.dim !== groupBy) ||
+    !SCOPE_BREAKDOWNS[within.dim].includes(dim)
+  ) {
+    throw new UnsupportedFilterError(within.dim, dim ?? 'nothing');
   }
-  const facts = await store.find(factsCollection(collection), {
-    where: {
-      [`dims.${filter.dim}`]: filter.value,
-      at: { gte: query.from.toISOString(), lt: query.to.toISOString() },
-    },
-  });
+  const parts = splitPeriod(query.from, query.to);
   const totals = new Map<string, Sums>();
-  for (const fact of facts) {
-    const dims = fact.dims as Dimensions;
-    if (!also.every(({ dim, value }) => dims[dim] === value)) continue;
-    const value = groupBy ? dims[groupBy] : ALL;
-    if (value === undefined) continue;
-    addSums(totals, value, fact.amounts as ReadDocument);
+  const factRanges = [...parts.edges];
+  for (const run of parts.runs) {
+    if (!SCOPE_LEVELS.includes(run.level)) {
+      factRanges.push({ from: run.fromStart, to: run.toStart });
+      continue;
+    }
+    const where: Record<string, unknown> = {
+      dim: scopedDim(within.dim, within.value, dim),
+      level: run.level,
+      start: { gte: run.fromStart, lt: run.toStart },
+    };
+    if (filter) where.value = filter.value;
+    for (const bucket of await store.find(collection, { where: where as never })) {
+      addSums(totals, groupBy ? (bucket.value as string) : ALL, bucket);
+    }
+  }
+  for (const range of factRanges) {
+    const facts = await store.find(factsCollection(collection), {
+      where: { [`dims.${within.dim}`]: within.value, at: { gte: range.from, lt: range.to } },
+    });
+    for (const fact of facts) {
+      const dims = fact.dims as Dimensions;
+      if (filter && dims[filter.dim] !== filter.value) continue;
+      const value = groupBy ? dims[groupBy] : ALL;
+      if (value === undefined) continue;
+      addSums(totals, value, fact.amounts as ReadDocument);
+    }
   }
   return totals;
 }

@@ -239,7 +239,7 @@ describe('stage conversion', () => {
     ]);
   });
 
-  it('breaks a rep’s own figures down by channel, and a team’s by channel within a country', async () => {
+  it('breaks a rep’s own figures down by channel, and a team’s by country', async () => {
     // bob opened d2 (trade_show, AE), d4 and d5 (website_form, DE); d4 was won.
     const mine = await run(JAN_FEB, { owner: 'bob' }, 'channel');
     expect(mine.groups).toEqual([
@@ -264,8 +264,14 @@ describe('stage conversion', () => {
     );
     expect((await run(JAN_FEB, repScope, 'channel')).groups).toEqual(mine.groups);
     // Team north at opening: d1 (alice), d2, d4, d5 (bob, before his move); DE: d1, d4, d5.
-    const north = await run(JAN_FEB, { team: 'north', country: 'DE' }, 'channel');
-    expect(north.groups).toEqual([{ group: 'website_form', opened: 3, won: 2, wonRate: 0.6667 }]);
+    const north = await run(JAN_FEB, { team: 'north' }, 'country');
+    expect(north.groups).toEqual([
+      { group: 'AE', opened: 1, won: 0, wonRate: 0 },
+      { group: 'DE', opened: 3, won: 2, wonRate: 0.6667 },
+    ]);
+    expect((await run(JAN_FEB, { team: 'north', country: 'DE' })).groups).toEqual([
+      { group: 'all', opened: 3, won: 2, wonRate: 0.6667 },
+    ]);
     // By calendar month within the rep: d2, d5 in January, d4 in February.
     const months = await run(JAN_FEB, { owner: 'bob', channel: 'website_form' }, 'month');
     expect(months.groups.map((g) => [g.group, g.opened, g.won])).toEqual([
@@ -392,19 +398,35 @@ describe('report scope and filter combinations', () => {
     );
   });
 
-  it('within an owner or a team, takes further filters and any grouping from the scope’s facts', () => {
-    expect(selectionOf({ team: 'north', owner: 'bob' }, 'channel')).toEqual({
-      filter: { dim: 'owner', value: 'bob' },
-      also: [{ dim: 'team', value: 'north' }],
+  it('within an owner or a team, takes one more dimension as a filter, a grouping or both', () => {
+    expect(selectionOf({ owner: 'bob' }, 'channel')).toEqual({
+      within: { dim: 'owner', value: 'bob' },
       groupBy: 'channel',
-      fromScopeFacts: true,
+    });
+    expect(selectionOf({ owner: 'bob' }, 'team')).toEqual({
+      within: { dim: 'owner', value: 'bob' },
+      groupBy: 'team',
     });
     expect(selectionOf({ team: 'north', country: 'DE' }, 'month')).toEqual({
-      filter: { dim: 'team', value: 'north' },
-      also: [{ dim: 'country', value: 'DE' }],
+      within: { dim: 'team', value: 'north' },
+      filter: { dim: 'country', value: 'DE' },
       time: 'month',
-      fromScopeFacts: true,
     });
+    expect(selectionOf({ team: 'north', country: 'DE' }, 'country')).toEqual({
+      within: { dim: 'team', value: 'north' },
+      filter: { dim: 'country', value: 'DE' },
+      groupBy: 'country',
+    });
+    // Two more dimensions, or a grouping by another one than the filter: not kept.
+    expect(() => selectionOf({ team: 'north', owner: 'bob' }, 'channel')).toThrow(
+      expect.objectContaining({ code: 'report.filter_combination_unsupported', field: 'groupBy' }),
+    );
+    expect(() => selectionOf({ team: 'north', country: 'DE' }, 'channel')).toThrow(
+      expect.objectContaining({ code: 'report.filter_combination_unsupported', field: 'groupBy' }),
+    );
+    expect(() => selectionOf({ owner: 'bob', country: 'DE', channel: 'x' })).toThrow(
+      expect.objectContaining({ code: 'report.filter_combination_unsupported', field: 'channel' }),
+    );
   });
 
   it('maps a filter and a grouping by another dimension to the same 400 code', async () => {

@@ -1,5 +1,11 @@
 import { DomainError } from '../../../domain/shared/domain-error';
-import { FACT_SCOPES, OwnerPairs, ReportDimension } from '../../../projections/shared/rollup';
+import {
+  OwnerPairs,
+  REPORT_SCOPES,
+  ReportDimension,
+  ReportScope,
+  SCOPE_BREAKDOWNS,
+} from '../../../projections/shared/rollup';
 import type { Principal } from '../../identity/identity-events';
 import type { ReadStore } from '../../read-store/read-store.port';
 import { calendarGroups, ReportPeriod } from '../report-period';
@@ -13,8 +19,7 @@ export type CollectionNames = (logical: string) => string;
  * What a rollup report sums: at most one dimension filter (rollup buckets keep one dimension
  * each), grouped by a dimension and/or split by calendar periods. `pick` serves "one rep within a
  * team": the team filter grouped by owner, keeping that owner's group only (named `pickAs`).
- * Within an owner or a team (`fromScopeFacts`: `filter` is that scope), the sums come from the
- * scope's facts, and `also` filters further by any dimension.
+ * `within` one owner or one team, the filter and the grouping name one other dimension.
  */
 export interface Selection {
   filter?: { dim: ReportDimension; value: string };
@@ -24,8 +29,7 @@ export interface Selection {
   pickAs?: string;
   /** The dimensions the rollup files per owner besides the team (see OwnerPairs). */
   ownerPairs?: OwnerPairs;
-  fromScopeFacts?: boolean;
-  also?: Array<{ dim: ReportDimension; value: string }>;
+  within?: { dim: ReportScope; value: string };
 }
 
 const TIME_GROUPINGS = new Set<ReportGrouping>(['day', 'week', 'month']);
@@ -65,11 +69,11 @@ export function scopeFilters(
 }
 
 /**
- * How a rollup answers these filters and this grouping. Buckets answer no filter, one filter
- * grouped by nothing, by itself or (for the team and `ownerPairs`) by owner, and an owner beside
- * the team or an `ownerPairs` dimension (that dimension grouped by owner, keeping the one rep).
- * Anything else within an owner or a team comes from that scope's facts. Else a 400 naming the
- * combination.
+ * How a rollup answers these filters and this grouping: no filter; one filter grouped by nothing,
+ * by itself or (the team and `ownerPairs`) by owner; an owner beside the team or an `ownerPairs`
+ * dimension (that dimension grouped by owner, keeping the one rep); or, within an owner or a
+ * team, one more dimension as a filter, a grouping or both (see SCOPE_BREAKDOWNS). Anything else
+ * is a 400 naming the combination.
  */
 export function selectionOf(
   filters: DimensionFilters,
@@ -108,26 +112,40 @@ export function selectionOf(
   if (given.length === 1 && (!groupBy || groupBy === dim || perRep)) {
     return { ...rest, filter: { dim, value } };
   }
-  const scope = FACT_SCOPES.find((candidate) => filters[candidate] !== undefined);
-  if (scope !== undefined) {
+  const scope = REPORT_SCOPES.find((candidate) => filters[candidate] !== undefined);
+  const others = given.filter(([other]) => other !== scope);
+  const [other] = others;
+  const inScope = groupBy ?? other?.[0];
+  if (
+    scope !== undefined &&
+    others.length <= 1 &&
+    inScope !== undefined &&
+    SCOPE_BREAKDOWNS[scope].includes(inScope) &&
+    (!other || !groupBy || other[0] === groupBy)
+  ) {
     return {
       ...rest,
-      filter: { dim: scope, value: filters[scope]! },
-      fromScopeFacts: true,
-      also: given
-        .filter(([other]) => other !== scope)
-        .map(([other, otherValue]) => ({ dim: other, value: otherValue })),
+      within: { dim: scope, value: filters[scope]! },
+      ...(other ? { filter: { dim: other[0], value: other[1] } } : {}),
     };
   }
-  if (given.length > 1) {
+  if (scope !== undefined && others.length > 1) {
+    throw filterCombinationError(
+      others[1][0],
+      `Within an owner or a team, a report takes one more filter (got ${others.map(([d]) => d).join(' and ')})`,
+    );
+  }
+  if (scope === undefined && given.length > 1) {
     throw filterCombinationError(
       given[1][0],
-      `A report filters by one dimension at a time unless one of them is owner or team (got ${given.map(([d]) => d).join(' and ')})`,
+      `A report filters by one dimension at a time, or by an owner or a team and one more (got ${given.map(([d]) => d).join(' and ')})`,
     );
   }
   throw filterCombinationError(
     'groupBy',
-    `A report can filter by ${dim} or group by ${groupBy}, not both at once, unless the filter is owner or team`,
+    scope === undefined
+      ? `A report can filter by ${dim} or group by ${groupBy}, not both at once (within an owner or a team it can)`
+      : `Within ${scope === 'owner' ? 'an owner' : 'a team'}, a report groups by the other filter or by one of ${SCOPE_BREAKDOWNS[scope].join(', ')}`,
   );
 }
 
@@ -186,8 +204,7 @@ export async function sumSelected(
       filter: selection.filter,
       groupBy: selection.groupBy,
       ownerPairs: selection.ownerPairs,
-      fromScopeFacts: selection.fromScopeFacts,
-      also: selection.also,
+      within: selection.within,
     });
     if (selection.pick === undefined) return sums;
     const picked = sums.get(selection.pick);

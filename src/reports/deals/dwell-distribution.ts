@@ -2,6 +2,7 @@ import { BIN_KEY, DWELL } from '../../../projections/dwell-time.projection';
 import { DWELL_VALUES, dwellBin, VALUE_KEY } from '../../../projections/shared/deal-dwell-values';
 import {
   ALL,
+  scopedDim,
   Dimensions,
   factsCollection,
   TEAM_OWNER,
@@ -123,9 +124,8 @@ export function closedFigures(values: Array<[number, number]>, totalSeconds: num
 
 /**
  * The exact values of the asked bins, per group of the selection (keyed as sumSelected keys its
- * groups) and stage, over [from, to): month and day runs from the value documents of each group,
- * hour runs and sub-hour edges from the measurement facts; within an owner or a team, all of it
- * from that scope's facts.
+ * groups) and stage, over [from, to): month and day runs from the value documents of each group
+ * (within an owner or a team, the scope's), hour runs and sub-hour edges from the measurement facts.
  */
 export async function exactValues(
   store: ReadStore,
@@ -143,9 +143,13 @@ export async function exactValues(
     stages.set(stage, values);
     out.set(group, stages);
   };
-  const { filter, groupBy } = selection;
+  const { filter, groupBy, within } = selection;
   const teamPerRep = filter?.dim === 'team' && groupBy === 'owner';
-  const dim = teamPerRep ? TEAM_OWNER : (groupBy ?? filter?.dim ?? ALL);
+  const dim = within
+    ? scopedDim(within.dim, within.value, (groupBy ?? filter?.dim)!)
+    : teamPerRep
+      ? TEAM_OWNER
+      : (groupBy ?? filter?.dim ?? ALL);
   /** The bucket value holding a group's figures: sumSelected's key back to the stored value. */
   const storedValue = (group: string): string => {
     if (selection.pick !== undefined) return teamOwnerValue(filter!.value, selection.pick);
@@ -154,12 +158,8 @@ export async function exactValues(
     return filter ? filter.value : ALL;
   };
   const parts = splitPeriod(from, to);
-  // Within an owner or a team, everything comes from that scope's facts (see sumScopeFacts).
-  const scoped = selection.fromScopeFacts === true;
-  const factRanges = scoped
-    ? [{ from: from.toISOString(), to: to.toISOString() }]
-    : [...parts.edges];
-  for (const run of scoped ? [] : parts.runs) {
+  const factRanges = [...parts.edges];
+  for (const run of parts.runs) {
     if (run.level === 'hour') {
       factRanges.push({ from: run.fromStart, to: run.toStart });
       continue;
@@ -205,7 +205,7 @@ export async function exactValues(
   for (const range of factRanges) {
     const facts = await store.find(names(factsCollection(DWELL)), {
       where: {
-        ...(scoped ? { [`dims.${filter!.dim}`]: filter!.value } : {}),
+        ...(within ? { [`dims.${within.dim}`]: within.value } : {}),
         at: { gte: range.from, lt: range.to },
       },
     });
@@ -214,7 +214,6 @@ export async function exactValues(
     >) {
       const dims = fact.dims as Dimensions;
       if (filter && dims[filter.dim] !== filter.value) continue;
-      if (!(selection.also ?? []).every(({ dim, value }) => dims[dim] === value)) continue;
       let group = groupBy ? dims[groupBy] : ALL;
       if (group === undefined) continue;
       if (selection.pick !== undefined) {

@@ -186,10 +186,13 @@ async function inStageNow(
   if (selection.pick !== undefined) {
     base.team = selection.filter!.value;
     base.owner = selection.pick;
+  } else if (selection.within) {
+    base[selection.within.dim] = selection.within.value;
   } else if (selection.filter) {
     base[selection.filter.dim] = selection.filter.value;
   }
-  const also = selection.also ?? [];
+  // Within an owner or a team, the other filter is applied to the scope's stays in memory.
+  const also = selection.within && selection.filter ? [selection.filter] : [];
   const result = new Map<string, Map<string, Ages>>();
   const grouped = selection.groupBy !== undefined && selection.pick === undefined;
   if (grouped && Object.keys(base).length === 0) {

@@ -32,7 +32,7 @@ export async function channelQuality(
     const keys = new Set(sums.keys());
     const cost = (channel: string) => channelCostInPeriod(costs!, channel, from, to, period.tz);
     // A channel that cost money but brought nothing still shows, with its cost.
-    if (selection.groupBy === 'channel' && !selection.filter && costs) {
+    if (selection.groupBy === 'channel' && !selection.filter && !selection.within && costs) {
       for (const entry of costs.costs) if (cost(entry.channel).minor > 0) keys.add(entry.channel);
     }
     if (keys.size === 0 && (!selection.groupBy || selection.pick !== undefined)) {
@@ -67,13 +67,17 @@ export async function channelQuality(
   });
 }
 
-/** Costs are known per channel: a channel's row, a channel filter, or the total of all channels. */
+/**
+ * Costs are known per channel: a channel's row, a channel filter, or the total of all channels;
+ * not a rep's or a team's share of them.
+ */
 function costOf(
   selection: Selection,
   key: string,
   policy: ChannelCostPolicy,
   cost: (channel: string) => PeriodCost,
 ): PeriodCost | undefined {
+  if (selection.within) return undefined;
   if (selection.groupBy === 'channel' && !selection.filter) return cost(key);
   if (selection.filter?.dim === 'channel' && !selection.groupBy)
     return cost(selection.filter.value);

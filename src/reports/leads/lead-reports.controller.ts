@@ -106,8 +106,8 @@ export class LeadReportsController {
       'covers, in minor units of its currency; known per channel (groupBy=channel, channel=, or the ' +
       'total without filters), null otherwise. Default groupBy channel (none when a filter other ' +
       'than owner or team rules it out). Periods are half-open [from, to); one dimension filter ' +
-      'grouped by that dimension, team with groupBy owner, or day/week/month; with an owner or a ' +
-      'team filter, any further filters and any grouping.',
+      'grouped by that dimension, team with groupBy owner, or day/week/month; within an owner or a ' +
+      'team, one more dimension as a filter, a grouping or both (no cost there).',
   })
   async channels(
     @Query() query: ReportQueryDto,

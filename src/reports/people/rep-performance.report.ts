@@ -17,7 +17,7 @@ import { CollectionNames, groupColumnOf, rowsOf, Selection, sumsOf } from './rep
 const HISTORY_START = new Date('1970-01-01T00:00:00Z');
 const WEEK_SECONDS = 7 * 24 * 3600;
 
-/** Open-deal time is kept per owner and team; other dimensions have no open-deal count. */
+/** Open-deal time is kept per owner and team (and a rep's per team); no other dimension has it. */
 const OPEN_DEAL_DIMS: Array<ReportDimension | undefined> = [undefined, 'owner', 'team'];
 
 /**
@@ -126,8 +126,7 @@ async function openDealSeconds(
 ): Promise<Map<string, number> | undefined> {
   if (
     !OPEN_DEAL_DIMS.includes(selection.groupBy) ||
-    !OPEN_DEAL_DIMS.includes(selection.filter?.dim) ||
-    (selection.also ?? []).some(({ dim }) => !OPEN_DEAL_DIMS.includes(dim))
+    !OPEN_DEAL_DIMS.includes(selection.filter?.dim)
   ) {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { FACT_SCOPES } from '../../../projections/shared/rollup';
+import { REPORT_SCOPES } from '../../../projections/shared/rollup';
 import { ReadStore } from '../../read-store/read-store.port';
 import type { Selection } from '../deals/deal-report-selection';
 import { sumSelected } from '../deals/deal-report-selection';
@@ -57,7 +57,7 @@ export function defaultGrouping(
   const dims = Object.entries(filters)
     .filter(([, value]) => value !== undefined)
     .map(([dim]) => dim);
-  if (dims.length === 0 || FACT_SCOPES.some((scope) => dims.includes(scope))) return preferred;
+  if (dims.length === 0 || REPORT_SCOPES.some((scope) => dims.includes(scope))) return preferred;
   const compatible = preferred === 'owner' ? ['owner', 'team'] : ['channel'];
   return dims.every((dim) => compatible.includes(dim)) ? preferred : undefined;
 }
