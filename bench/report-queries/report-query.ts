@@ -141,14 +141,12 @@ export function askedFor(i: number): { filters: DimensionFilters; grouping?: Rep
     ...(teams.length > 0
       ? [
           { filters: { team: pick(teams, i) }, grouping: 'owner' as const },
-          // Within a team or a rep: from that scope's facts.
-          {
-            filters: { team: pick(teams, i), country: pick(COUNTRIES, i) },
-            grouping: 'channel' as const,
-          },
+          // Within a team or a rep: their own month and day buckets per other dimension.
+          { filters: { team: pick(teams, i) }, grouping: 'channel' as const },
         ]
       : []),
     { filters: { owner: pick(owners, i) }, grouping: 'channel' },
+    { filters: { owner: pick(owners, i), country: pick(COUNTRIES, i) } },
   ];
   return pick(asks, i);
 }

@@ -3,6 +3,7 @@ import stagePolicy from '../../config/policies/stages.default.json';
 import { stageConversionProjection } from '../../projections/stage-conversion.projection';
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import { scopeFilters, selectionOf } from '../../src/reports/deals/deal-report-selection';
+import { defaultGrouping } from '../../src/reports/people/report-groups';
 import type { Principal } from '../../src/identity/identity-events';
 import {
   stageConversion,
@@ -427,6 +428,27 @@ describe('report scope and filter combinations', () => {
     expect(() => selectionOf({ owner: 'bob', country: 'DE', channel: 'x' })).toThrow(
       expect.objectContaining({ code: 'report.filter_combination_unsupported', field: 'channel' }),
     );
+  });
+
+  it('groups by the preferred dimension by default wherever the rollups keep it', () => {
+    const cases: Array<[Record<string, string>, 'owner' | 'channel', string | undefined]> = [
+      [{}, 'channel', 'channel'],
+      [{ owner: 'bob' }, 'channel', 'channel'],
+      [{ team: 'north' }, 'channel', 'channel'],
+      [{ channel: 'trade_show' }, 'channel', 'channel'],
+      [{ owner: 'bob', country: 'DE' }, 'channel', undefined],
+      [{ country: 'DE' }, 'channel', undefined],
+      [{ owner: 'bob' }, 'owner', 'owner'],
+      [{ team: 'north' }, 'owner', 'owner'],
+      [{ team: 'north', owner: 'bob' }, 'owner', 'owner'],
+      [{ country: 'DE' }, 'owner', undefined],
+    ];
+    for (const [filters, preferred, expected] of cases) {
+      const grouping = defaultGrouping(filters, preferred);
+      expect({ filters, preferred, grouping }).toEqual({ filters, preferred, grouping: expected });
+      // Whatever the default is, a report can answer it.
+      expect(() => selectionOf(filters, grouping)).not.toThrow();
+    }
   });
 
   it('maps a filter and a grouping by another dimension to the same 400 code', async () => {

@@ -1,4 +1,4 @@
-import { REPORT_SCOPES } from '../../../projections/shared/rollup';
+import { REPORT_SCOPES, SCOPE_BREAKDOWNS } from '../../../projections/shared/rollup';
 import { ReadStore } from '../../read-store/read-store.port';
 import type { Selection } from '../deals/deal-report-selection';
 import { sumSelected } from '../deals/deal-report-selection';
@@ -47,8 +47,8 @@ export const groupColumnOf = (selection: Selection): string =>
 
 /**
  * The grouping a report uses when none is asked for: `preferred`, if the (scoped) filters allow it
- * (rollups group by the filtered dimension only, or by owner within a team, or by anything within
- * an owner or a team); else none.
+ * (rollups group by the filtered dimension only, by owner within a team, or by another dimension
+ * within an owner or a team); else none.
  */
 export function defaultGrouping(
   filters: Partial<Record<string, string | undefined>>,
@@ -57,7 +57,9 @@ export function defaultGrouping(
   const dims = Object.entries(filters)
     .filter(([, value]) => value !== undefined)
     .map(([dim]) => dim);
-  if (dims.length === 0 || REPORT_SCOPES.some((scope) => dims.includes(scope))) return preferred;
+  if (dims.length === 0) return preferred;
+  const scope = REPORT_SCOPES.find((candidate) => dims.includes(candidate));
+  if (dims.length === 1 && scope && SCOPE_BREAKDOWNS[scope].includes(preferred)) return preferred;
   const compatible = preferred === 'owner' ? ['owner', 'team'] : ['channel'];
   return dims.every((dim) => compatible.includes(dim)) ? preferred : undefined;
 }
