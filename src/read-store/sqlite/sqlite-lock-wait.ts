@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 
 /** The longest one statement waits inside SQLite for another connection's lock. */
@@ -23,5 +22,9 @@ export async function waitingForLock<T>(work: () => T, timeoutMs: number): Promi
   }
 }
 
-const isBusy = (error: unknown): boolean =>
-  error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
+// By code, not by class: better-sqlite3's native part throws the SqliteError class of the copy of
+// the module loaded last, and Jest loads a copy per test file (a test's errors failed instanceof).
+const isBusy = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+};
