@@ -101,6 +101,19 @@ describe('web dashboard in Chromium', () => {
     await hasCount(page.locator('.reports canvas'), 8);
   });
 
+  it("breaks one rep's reports down by channel (the forecast, which keeps one filter, ungrouped)", async () => {
+    const facts = await demo.api('/api/reports/deal-facts?limit=1');
+    const owner = facts.items[0]?.ownerId;
+    expect(typeof owner).toBe('string');
+    const api = await demo.api(
+      `/api/reports/stage-conversion?tz=${encodeURIComponent(ZONE)}&owner=${owner}&groupBy=channel`,
+    );
+    expect(api.groups.length).toBeGreaterThan(0);
+    await open(page, base(), `reports?dimension=owner&value=${owner}&groupBy=channel`);
+    await hasCount(page.locator('.reports canvas'), 8);
+    expect(await page.locator('main').textContent()).not.toContain('is not supported');
+  });
+
   it('drags a deal to the next stage through the command API, and the funnel changes', async () => {
     const candidate = await dealThatNeverReached('sample');
     const before = await funnelFromPage();

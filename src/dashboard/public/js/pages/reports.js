@@ -20,10 +20,30 @@ const CALENDAR = ['month', 'week', 'day'];
 const DAY = 86_400;
 const lossPolicy = () => policyOf('loss-reasons.default');
 
-/** What the server accepts: one filter; groupBy that dimension, owner within a team, or a calendar unit. */
+/**
+ * What the server accepts: one filter; groupBy that dimension, owner within a team, another
+ * dimension within an owner or a team, or a calendar unit.
+ */
+const WITHIN = {
+  owner: ['channel', 'country', 'region', 'productLine', 'team'],
+  team: ['owner', 'channel', 'country', 'region', 'productLine'],
+};
 function groupings(dimension) {
   if (!dimension) return [...DIMENSIONS, ...CALENDAR];
-  return [dimension, ...(dimension === 'team' ? ['owner'] : []), ...CALENDAR];
+  return [dimension, ...(WITHIN[dimension] ?? []), ...CALENDAR];
+}
+
+/**
+ * The forecast keeps to one filter, grouped by that dimension or a team by owner (a rep's and a
+ * team lead's scope count as that filter): another grouping is left out of its query.
+ */
+function forecastGrouping(groupBy, filters, role) {
+  if (!groupBy || CALENDAR.includes(groupBy)) return undefined;
+  const scope =
+    DIMENSIONS.find((dim) => filters[dim] !== undefined) ??
+    { rep: 'owner', team_lead: 'team' }[role];
+  if (!scope || groupBy === scope || (scope === 'team' && groupBy === 'owner')) return groupBy;
+  return undefined;
 }
 
 export async function render(container, { query: params, session }) {
@@ -58,8 +78,8 @@ export async function render(container, { query: params, session }) {
     ? filters.groupBy
     : undefined;
   const periodic = query({ ...shared, groupBy });
-  const forecastQuery = (by) =>
-    query({ ...shared, by, groupBy: groupBy && !CALENDAR.includes(groupBy) ? groupBy : undefined });
+  const forecastGroupBy = forecastGrouping(groupBy, shared, session.role);
+  const forecastQuery = (by) => query({ ...shared, by, groupBy: forecastGroupBy });
 
   const groupLabel = (row, column) => {
     const key = row.group ?? (column ? row[column] : undefined) ?? 'all';
