@@ -12,7 +12,7 @@ import {
   TEAM_OWNER,
   teamOwnerValue,
 } from '../../projections/shared/rollup';
-import { splitPeriod } from '../../projections/shared/time-buckets';
+import { BUCKET_LEVELS, BucketLevel, splitPeriod } from '../../projections/shared/time-buckets';
 import { ReadDocument, ReadStore } from '../read-store/read-store.port';
 
 export interface RollupQuery {
@@ -46,44 +46,38 @@ const BUCKET_FIELDS = new Set(['id', 'dim', 'value', 'level', 'start']);
 
 /**
  * Sums a rollup's counters over [from, to): whole buckets from the bucket documents, sub-hour
- * edges from the facts. Reads a few dozen documents per group, never every fact.
+ * edges (and, within a scope, hours) from the facts. Reads a few dozen documents per group, never
+ * every fact.
  */
 export async function sumRollup(
   store: ReadStore,
   collection: string,
   query: RollupQuery,
 ): Promise<Map<string, Sums>> {
-  if (query.within) return sumWithin(store, collection, query, query.within);
-  const perRep = perRepOf(query);
-  if (query.filter && query.groupBy && query.filter.dim !== query.groupBy && !perRep) {
-    throw new UnsupportedFilterError(query.filter.dim, query.groupBy);
-  }
+  const plan = bucketPlan(query);
   const parts = splitPeriod(query.from, query.to);
   const totals = new Map<string, Sums>();
-  const teamPerRep = perRep && query.filter!.dim === 'team';
-  const dim = teamPerRep
-    ? TEAM_OWNER
-    : perRep
-      ? perOwnerDim(query.filter!.dim, query.filter!.value)
-      : (query.groupBy ?? query.filter?.dim ?? ALL);
-  const teamPrefix = teamPerRep ? teamOwnerValue(query.filter!.value, '') : '';
+  const factRanges = [...parts.edges];
   for (const run of parts.runs) {
+    if (!plan.levels.includes(run.level)) {
+      factRanges.push({ from: run.fromStart, to: run.toStart });
+      continue;
+    }
     const where: Record<string, unknown> = {
-      dim,
+      dim: plan.dim,
       level: run.level,
       start: { gte: run.fromStart, lt: run.toStart },
     };
-    if (query.filter && !perRep) where.value = query.filter.value;
-    const buckets = await store.find(collection, { where: where as never });
-    for (const bucket of buckets) {
+    if (plan.value !== undefined) where.value = plan.value;
+    for (const bucket of await store.find(collection, { where: where as never })) {
       const value = bucket.value as string;
-      if (teamPerRep && !value.startsWith(teamPrefix)) continue;
-      addSums(totals, groupKey(query, value.slice(teamPrefix.length)), bucket);
+      if (!value.startsWith(plan.valuePrefix)) continue;
+      addSums(totals, groupKey(query, value.slice(plan.valuePrefix.length)), bucket);
     }
   }
-  for (const edge of parts.edges) {
+  for (const range of factRanges) {
     const facts = await store.find(factsCollection(collection), {
-      where: { at: { gte: edge.from, lt: edge.to } },
+      where: { ...plan.factScope, at: { gte: range.from, lt: range.to } },
     });
     for (const fact of facts) {
       const dims = fact.dims as Dimensions;
@@ -96,57 +90,48 @@ export async function sumRollup(
   return totals;
 }
 
-/**
- * Sums within one owner or one team: month and day runs from the scope's buckets of the filtered
- * or grouped dimension, the hours and sub-hour edges from the scope's facts (found by index: at
- * most a couple of days of one rep's or one team's measurements).
- */
-async function sumWithin(
-  store: ReadStore,
-  collection: string,
-  query: RollupQuery,
-  within: { dim: ReportScope; value: string },
-): Promise<Map<string, Sums>> {
-  const { filter, groupBy } = query;
-  const dim = groupBy ?? filter?.dim;
-  if (
-    dim === undefined ||
-    (filter && groupBy && filter.dim !== groupBy) ||
-    !SCOPE_BREAKDOWNS[within.dim].includes(dim)
-  ) {
-    throw new UnsupportedFilterError(within.dim, dim ?? 'nothing');
-  }
-  const parts = splitPeriod(query.from, query.to);
-  const totals = new Map<string, Sums>();
-  const factRanges = [...parts.edges];
-  for (const run of parts.runs) {
-    if (!SCOPE_LEVELS.includes(run.level)) {
-      factRanges.push({ from: run.fromStart, to: run.toStart });
-      continue;
+interface BucketPlan {
+  /** The buckets' dimension, and the value the filter fixes, if any. */
+  dim: string;
+  value?: string;
+  /** Bucket values start with it (a team's reps); groups are the rest. */
+  valuePrefix: string;
+  /** Levels with buckets; the other runs are summed from the facts. */
+  levels: readonly BucketLevel[];
+  /** Narrows the facts by index: within a scope, to that scope's. */
+  factScope: Record<string, string>;
+}
+
+/** Which buckets answer the query, or UnsupportedFilterError when the rollup keeps none. */
+function bucketPlan({ filter, groupBy, within, ownerPairs }: RollupQuery): BucketPlan {
+  const plan = { valuePrefix: '', levels: BUCKET_LEVELS, factScope: {} };
+  if (within) {
+    // Within an owner or a team: the filter and the grouping name one kept dimension.
+    const dim = groupBy ?? filter?.dim;
+    if (
+      dim === undefined ||
+      (filter && groupBy && filter.dim !== groupBy) ||
+      !SCOPE_BREAKDOWNS[within.dim].includes(dim)
+    ) {
+      throw new UnsupportedFilterError(within.dim, dim ?? 'nothing');
     }
-    const where: Record<string, unknown> = {
+    return {
+      ...plan,
       dim: scopedDim(within.dim, within.value, dim),
-      level: run.level,
-      start: { gte: run.fromStart, lt: run.toStart },
+      value: filter?.value,
+      levels: SCOPE_LEVELS,
+      factScope: { [`dims.${within.dim}`]: within.value },
     };
-    if (filter) where.value = filter.value;
-    for (const bucket of await store.find(collection, { where: where as never })) {
-      addSums(totals, groupBy ? (bucket.value as string) : ALL, bucket);
-    }
   }
-  for (const range of factRanges) {
-    const facts = await store.find(factsCollection(collection), {
-      where: { [`dims.${within.dim}`]: within.value, at: { gte: range.from, lt: range.to } },
-    });
-    for (const fact of facts) {
-      const dims = fact.dims as Dimensions;
-      if (filter && dims[filter.dim] !== filter.value) continue;
-      const value = groupBy ? dims[groupBy] : ALL;
-      if (value === undefined) continue;
-      addSums(totals, value, fact.amounts as ReadDocument);
+  if (!perRepOf({ filter, groupBy, ownerPairs })) {
+    if (filter && groupBy && filter.dim !== groupBy) {
+      throw new UnsupportedFilterError(filter.dim, groupBy);
     }
+    return { ...plan, dim: groupBy ?? filter?.dim ?? ALL, value: filter?.value };
   }
-  return totals;
+  return filter!.dim === 'team'
+    ? { ...plan, dim: TEAM_OWNER, valuePrefix: teamOwnerValue(filter!.value, '') }
+    : { ...plan, dim: perOwnerDim(filter!.dim, filter!.value) };
 }
 
 const groupKey = (query: RollupQuery, value: string) => (query.groupBy ? value : ALL);
