@@ -90,7 +90,7 @@ export async function sumRollup(
   return totals;
 }
 
-interface BucketPlan {
+export interface BucketPlan {
   /** The buckets' dimension, and the value the filter fixes, if any. */
   dim: string;
   value?: string;
@@ -103,7 +103,12 @@ interface BucketPlan {
 }
 
 /** Which buckets answer the query, or UnsupportedFilterError when the rollup keeps none. */
-function bucketPlan({ filter, groupBy, within, ownerPairs }: RollupQuery): BucketPlan {
+export function bucketPlan({
+  filter,
+  groupBy,
+  within,
+  ownerPairs,
+}: Omit<RollupQuery, 'from' | 'to'>): BucketPlan {
   const plan = { valuePrefix: '', levels: BUCKET_LEVELS, factScope: {} };
   if (within) {
     // Within an owner or a team: the filter and the grouping name one kept dimension.

@@ -1,16 +1,9 @@
 import { BIN_KEY, DWELL } from '../../../projections/dwell-time.projection';
 import { DWELL_VALUES, dwellBin, VALUE_KEY } from '../../../projections/shared/deal-dwell-values';
-import {
-  ALL,
-  scopedDim,
-  Dimensions,
-  factsCollection,
-  TEAM_OWNER,
-  teamOwnerValue,
-} from '../../../projections/shared/rollup';
+import { ALL, Dimensions, factsCollection } from '../../../projections/shared/rollup';
 import { splitPeriod } from '../../../projections/shared/time-buckets';
 import type { FieldCondition, ReadDocument, ReadStore } from '../../read-store/read-store.port';
-import type { Sums } from '../rollup-query';
+import { bucketPlan, type Sums } from '../rollup-query';
 import type { CollectionNames, Selection } from './deal-report-selection';
 
 /** One stage's closed dwells in a group: count, total seconds, and the coarse histogram. */
@@ -143,19 +136,14 @@ export async function exactValues(
     stages.set(stage, values);
     out.set(group, stages);
   };
-  const { filter, groupBy, within } = selection;
-  const teamPerRep = filter?.dim === 'team' && groupBy === 'owner';
-  const dim = within
-    ? scopedDim(within.dim, within.value, (groupBy ?? filter?.dim)!)
-    : teamPerRep
-      ? TEAM_OWNER
-      : (groupBy ?? filter?.dim ?? ALL);
+  const { filter, groupBy } = selection;
+  // The buckets sumSelected read: the value documents are filed under the same keys.
+  const plan = bucketPlan(selection);
   /** The bucket value holding a group's figures: sumSelected's key back to the stored value. */
   const storedValue = (group: string): string => {
-    if (selection.pick !== undefined) return teamOwnerValue(filter!.value, selection.pick);
-    if (teamPerRep) return teamOwnerValue(filter!.value, group);
-    if (groupBy) return group;
-    return filter ? filter.value : ALL;
+    if (selection.pick !== undefined) return plan.valuePrefix + selection.pick;
+    if (groupBy) return plan.valuePrefix + group;
+    return plan.value ?? ALL;
   };
   const parts = splitPeriod(from, to);
   const factRanges = [...parts.edges];
@@ -177,7 +165,7 @@ export async function exactValues(
       }
       if (bins.size === 0) continue;
       const where: Record<string, FieldCondition> = {
-        dim,
+        dim: plan.dim,
         value: { in: [...groupOf.keys()] },
         level: run.level,
         stage,
@@ -205,7 +193,7 @@ export async function exactValues(
   for (const range of factRanges) {
     const facts = await store.find(names(factsCollection(DWELL)), {
       where: {
-        ...(within ? { [`dims.${within.dim}`]: within.value } : {}),
+        ...plan.factScope,
         at: { gte: range.from, lt: range.to },
       },
     });
