@@ -216,15 +216,20 @@ export class SqliteReadStore implements ReadStore {
     this.statements.clear();
   }
 
+  // Reads wait for locks like writes do: in WAL mode that is rare (a recovery, a WAL reset).
   async get(collection: string, id: string): Promise<ReadDocument | undefined> {
-    return this.collection(collection).get(id);
+    return this.waiting(() => this.collection(collection).get(id));
   }
 
   async getMany(collection: string, ids: string[]): Promise<ReadDocument[]> {
-    return this.collection(collection).getMany(ids);
+    return this.waiting(() => this.collection(collection).getMany(ids));
   }
 
   async find(collection: string, query: FindQuery = {}): Promise<ReadDocument[]> {
+    return this.waiting(() => this.findNow(collection, query));
+  }
+
+  private findNow(collection: string, query: FindQuery): ReadDocument[] {
     const target = this.collection(collection);
     const plan = planQuery(target.spec, query);
     const where = whereSql(collection, query.where);
@@ -239,11 +244,13 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async count(collection: string, where?: FindQuery['where']): Promise<number> {
-    const target = this.collection(collection);
-    planQuery(target.spec, { where });
-    const condition = whereSql(collection, where);
-    const sql = `SELECT count(*) AS n FROM ${target.table} WHERE ${condition.sql}`;
-    return (this.statement(sql).get(...condition.params) as { n: number }).n;
+    return this.waiting(() => {
+      const target = this.collection(collection);
+      planQuery(target.spec, { where });
+      const condition = whereSql(collection, where);
+      const sql = `SELECT count(*) AS n FROM ${target.table} WHERE ${condition.sql}`;
+      return (this.statement(sql).get(...condition.params) as { n: number }).n;
+    });
   }
 
   async commit(
@@ -262,7 +269,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async checkpoint(name: string): Promise<string | undefined> {
-    return this.selectCheckpoint.get(name)?.position;
+    return this.waiting(() => this.selectCheckpoint.get(name)?.position);
   }
 
   async deleteCheckpoint(name: string): Promise<void> {
@@ -278,6 +285,14 @@ export class SqliteReadStore implements ReadStore {
     text: string,
     options: { limit?: number; filter?: Record<string, FieldValue> } = {},
   ): Promise<SearchHit[]> {
+    return this.waiting(() => this.searchNow(collection, text, options));
+  }
+
+  private searchNow(
+    collection: string,
+    text: string,
+    options: { limit?: number; filter?: Record<string, FieldValue> },
+  ): SearchHit[] {
     const target = this.collection(collection);
     if (target.deferred) {
       throw new Error(`Collection ${collection} is still being built: its text index is not ready`);
