@@ -169,7 +169,7 @@ export class ProjectionLane {
     await this.deps.store.releaseLease(this.leaseName, this.deps.holder).catch(() => undefined);
   }
 
-  private acquire(): Promise<Lease | undefined> {
+  protected acquire(): Promise<Lease | undefined> {
     return this.deps.store.acquireLease(
       this.leaseName,
       this.deps.holder,

@@ -41,10 +41,10 @@ export class OffThreadBuildLane extends ProjectionLane {
    * lease under the same holder. False when stopped meanwhile.
    */
   private async leaseIsOurs(): Promise<boolean> {
-    const { store, holder, leaseTtlMs, clock, newEvents } = this.deps;
+    const { leaseTtlMs, newEvents } = this.deps;
     while (!this.stopping) {
       try {
-        if (await store.acquireLease(this.leaseName, holder, leaseTtlMs, clock.now())) return true;
+        if (await this.acquire()) return true;
       } catch {
         // The store is unreachable: the build's own retries deal with that.
         return true;
